@@ -1,0 +1,13 @@
+// The subcommands. Each returns the process exit status.
+#pragma once
+
+#include "cmd/ocelot/cli.h"
+
+namespace ocelot::cmd {
+
+int RunCollector(const Options& options);
+int Validate(const Options& options);
+int ListComponents();
+int PrintConfig(const Options& options);
+
+}  // namespace ocelot::cmd

@@ -1,0 +1,53 @@
+// The collector process: builds the graph from a decoded config, runs the shared I/O pool,
+// starts everything, waits for SIGTERM/SIGINT (or a fatal component error) and shuts down so
+// that nothing accepted is lost.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "component/component.h"
+#include "service/graph.h"
+#include "service/service_config.h"
+
+namespace ocelot::service {
+
+class Service final : public component::Host {
+ public:
+  explicit Service(size_t io_threads = 0);  // 0: from the machine (1 or 2 on small machines)
+  ~Service() override;
+
+  // Builds and starts the graph. On error nothing stays running.
+  absl::Status Start(const ServiceConfig& config);
+  // Blocks until RequestStop() or a fatal error; returns the fatal error, if any.
+  absl::Status Wait();
+  // Thread-safe and async-signal-free: callable from any thread (signal handling runs on
+  // a thread of ours, see cmd/).
+  void RequestStop();
+  // Stops the graph and the I/O pool. Idempotent.
+  void Shutdown();
+
+  std::vector<std::string> Summary() const;
+
+  boost::asio::io_context& io_context() override { return io_; }
+  void ReportFatalError(const absl::Status& status) override;
+
+ private:
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<Graph> graph_;
+
+  std::mutex mu_;  // guards stop_requested_ and fatal_
+  std::condition_variable cv_;
+  bool stop_requested_ = false;
+  absl::Status fatal_;
+};
+
+}  // namespace ocelot::service

@@ -1,0 +1,120 @@
+#include "processor/batch/batch_processor.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include "config/loader.h"
+#include "testing/otlp_fixtures.h"
+#include "testing/recording_consumer.h"
+#include "testing/test_host.h"
+
+namespace ocelot::processor::batch {
+namespace {
+
+using ocelot::testing::MakeTraces;
+using ocelot::testing::RecordingConsumer;
+using ocelot::testing::TestHost;
+
+Config MakeConfig(uint32_t size, uint32_t max, config::Duration timeout) {
+  Config c;
+  c.send_batch_size = size;
+  c.send_batch_max_size = max;
+  c.timeout = timeout;
+  return c;
+}
+
+class BatchProcessorTest : public ::testing::Test {
+ protected:
+  TestHost host;
+  RecordingConsumer<pdata::Traces> sink;
+};
+
+TEST_F(BatchProcessorTest, SendsWhenSendBatchSizeIsReached) {
+  BatchProcessor<pdata::Traces> p(MakeConfig(10, 0, std::chrono::hours(1)), &sink,
+                                  spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 6))).ok());
+  EXPECT_EQ(sink.items(), 0u);  // below the size, waiting for more
+  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 6))).ok());
+  EXPECT_EQ(sink.batch_sizes(), std::vector<size_t>{12});
+  p.Shutdown();
+}
+
+TEST_F(BatchProcessorTest, SendsWhatIsWaitingWhenTheTimeoutExpires) {
+  BatchProcessor<pdata::Traces> p(MakeConfig(1000, 0, std::chrono::milliseconds(20)), &sink,
+                                  spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 3))).ok());
+  ASSERT_TRUE(sink.WaitForItems(3));
+  EXPECT_EQ(sink.batch_sizes(), std::vector<size_t>{3});
+  p.Shutdown();
+}
+
+TEST_F(BatchProcessorTest, SplitsBatchLargerThanMaxSize) {
+  BatchProcessor<pdata::Traces> p(MakeConfig(5, 8, std::chrono::hours(1)), &sink,
+                                  spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(4, 5))).ok());  // 20 spans at once
+  EXPECT_EQ(sink.batch_sizes(), (std::vector<size_t>{8, 8, 4}));
+  p.Shutdown();
+}
+
+TEST_F(BatchProcessorTest, ShutdownFlushesEverythingPending) {
+  BatchProcessor<pdata::Traces> p(MakeConfig(1000, 0, std::chrono::hours(1)), &sink,
+                                  spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 7))).ok());
+  EXPECT_EQ(sink.items(), 0u);
+  p.Shutdown();
+  EXPECT_EQ(sink.items(), 35u);
+}
+
+TEST_F(BatchProcessorTest, ConsumeAfterShutdownPassesThroughInsteadOfDropping) {
+  BatchProcessor<pdata::Traces> p(MakeConfig(1000, 0, std::chrono::hours(1)), &sink,
+                                  spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  p.Shutdown();
+  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 2))).ok());
+  EXPECT_EQ(sink.items(), 2u);
+}
+
+TEST_F(BatchProcessorTest, BatchesChunksByPointerWithoutCopyingSpans) {
+  BatchProcessor<pdata::Traces> p(MakeConfig(4, 0, std::chrono::hours(1)), &sink,
+                                  spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  auto a = MakeTraces(1, 2);
+  auto b = MakeTraces(1, 2);
+  ASSERT_TRUE(p.Consume(pdata::Traces(a)).ok());
+  ASSERT_TRUE(p.Consume(pdata::Traces(b)).ok());
+  auto batches = sink.batches();
+  ASSERT_EQ(batches.size(), 1u);
+  ASSERT_EQ(batches[0].entries().size(), 2u);
+  EXPECT_EQ(batches[0].entries()[0].chunk.get(), a.get());
+  EXPECT_EQ(batches[0].entries()[1].chunk.get(), b.get());
+  p.Shutdown();
+}
+
+TEST(BatchConfig, DefaultsMatchTheGoCollector) {
+  Config c;
+  EXPECT_EQ(c.send_batch_size, 8192u);
+  EXPECT_EQ(c.send_batch_max_size, 0u);
+  EXPECT_EQ(c.timeout, std::chrono::milliseconds(200));
+}
+
+TEST(BatchConfig, MaxSizeBelowSizeIsAnError) {
+  auto node = config::ParseYaml("send_batch_size: 100\nsend_batch_max_size: 10\n", "c.yaml");
+  ASSERT_TRUE(node.ok());
+  config::Diagnostics diag;
+  config::MapDecoder d(*node, "processors::batch", &diag);
+  Config c;
+  c.Decode(d);
+  d.Finish();
+  c.Validate(d);
+  ASSERT_EQ(diag.errors().size(), 1u);
+  EXPECT_EQ(diag.errors()[0],
+            "c.yaml:2: processors::batch::send_batch_max_size: send_batch_max_size must be "
+            "greater or equal to send_batch_size");
+}
+
+}  // namespace
+}  // namespace ocelot::processor::batch
