@@ -107,9 +107,9 @@ absl::StatusOr<std::string> Inflate(const char* name, std::string_view body, int
                                         " request body is truncated (the stream does not end)");
     }
     if (ret == Z_BUF_ERROR) continue;  // no room for output; Reserve grows it or reports the limit
-    return absl::InvalidArgumentError(std::string(name) + " request body is corrupt: " +
-                                      (zs.msg != nullptr ? zs.msg : "zlib error " +
-                                                                        std::to_string(ret)));
+    return absl::InvalidArgumentError(
+        std::string(name) + " request body is corrupt: " +
+        (zs.msg != nullptr ? zs.msg : "zlib error " + std::to_string(ret)));
   }
   return std::move(out).Take();
 }

@@ -149,11 +149,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return ReadHeader();
     // Waiting for readability (instead of reading) marks the connection idle until the client
     // sends a byte, so that Stop can close it without cutting a request short.
-    socket_.async_wait(tcp::socket::wait_read,
-                       [self = shared_from_this()](const error_code& ec) {
-                         if (ec || self->state_ != State::kIdle) return self->Close();
-                         self->ReadHeader();
-                       });
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+      if (ec || self->state_ != State::kIdle) return self->Close();
+      self->ReadHeader();
+    });
   }
 
   void ReadHeader() {
@@ -188,12 +187,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(
-        socket_, buffer_, *parser_,
-        [self = shared_from_this()](const error_code& ec, size_t) {
-          if (ec) return self->OnReadError(ec);
-          self->Dispatch();
-        });
+    http::async_read(socket_, buffer_, *parser_,
+                     [self = shared_from_this()](const error_code& ec, size_t) {
+                       if (ec) return self->OnReadError(ec);
+                       self->Dispatch();
+                     });
   }
 
   void OnReadError(const error_code& ec) {
@@ -202,8 +200,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                 std::to_string(options().max_request_body_bytes) + " bytes");
     }
     if (ec == http::error::header_limit) {
-      return SendError(431, "request headers exceed the limit of " +
-                                std::to_string(kMaxHeaderBytes) + " bytes");
+      return SendError(
+          431, "request headers exceed the limit of " + std::to_string(kMaxHeaderBytes) + " bytes");
     }
     // The client went away (or the timer closed the socket): nobody to answer.
     if (!IsHttpParseError(ec) || ec == http::error::end_of_stream ||
@@ -239,8 +237,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (request.content_encoding.empty()) {
       request.body = std::move(wire_body);
     } else {
-      absl::StatusOr<std::string> body = Decompress(request.content_encoding, wire_body,
-                                                    options().max_request_body_bytes);
+      absl::StatusOr<std::string> body =
+          Decompress(request.content_encoding, wire_body, options().max_request_body_bytes);
       if (!body.ok()) {
         bool too_large = body.status().code() == absl::StatusCode::kResourceExhausted;
         return SendError(too_large ? 413 : 400, std::string(body.status().message()),
@@ -487,8 +485,8 @@ HttpResponse HttpServer::Impl::CallHandler(const HttpRequest& request) {
   try {
     response = handler_(request);
   } catch (const std::exception& e) {
-    response = HttpResponse{500, "text/plain; charset=utf-8",
-                            std::string("internal error: ") + e.what() + "\n", {}};
+    response = HttpResponse{
+        500, "text/plain; charset=utf-8", std::string("internal error: ") + e.what() + "\n", {}};
   } catch (...) {
     response = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}};
   }

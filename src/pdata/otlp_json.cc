@@ -639,6 +639,37 @@ bool ParseIntString(std::string_view s, Int* out, bool* out_of_range) {
   return true;
 }
 
+// Whether token (up to trailing whitespace) follows JSON's number grammar.
+bool IsJsonNumber(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                            token.back() == '\r')) {
+    token.remove_suffix(1);
+  }
+  size_t i = 0;
+  const size_t n = token.size();
+  auto digits = [&]() {
+    const size_t start = i;
+    while (i < n && token[i] >= '0' && token[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < n && token[i] == '-') ++i;
+  if (i < n && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < n && token[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < n && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < n && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == n;
+}
+
 // One step of the JSON path, kept on the C++ stack as a parent-linked chain so tracking the
 // path costs two pointer stores per value; it is only rendered when an error occurs.
 struct PathFrame {
@@ -721,6 +752,15 @@ class Decoder {
     return Fail(Concat({"malformed JSON: ", simdjson::error_message(err)}));
   }
 
+  // simdjson reports a well-formed number that does not fit (an integer above 2^64, 1e400) the
+  // same way as a malformed one; tell them apart so the message points at the real problem.
+  bool NumberError(od::value& value, simdjson::error_code err, std::string_view out_of_range) {
+    if (err == simdjson::NUMBER_ERROR && IsJsonNumber(value.raw_json_token())) {
+      return Fail(out_of_range);
+    }
+    return Malformed(err);
+  }
+
   bool TypeError(std::string_view expected, od::json_type got) {
     return Fail(Concat({"expected ", expected, ", got ", JsonTypeName(got)}));
   }
@@ -733,11 +773,12 @@ class Decoder {
       std::string_view key;
       if (auto err = field.unescaped_key().get(key)) return Malformed(err);
       const FieldInfo* f = info->Find(key);
-      // Unknown keys must be ignored (OTLP spec); on-demand skips the unread value.
-      if (f == nullptr) continue;
       PathFrame frame{path_, key, -1};
       path_ = &frame;
-      if (!ParseField(field.value(), *f, r, msg)) return false;
+      // Unknown keys must be ignored (OTLP spec), but their values must still be valid JSON.
+      if (!(f == nullptr ? SkipValue(field.value()) : ParseField(field.value(), *f, r, msg))) {
+        return false;
+      }
       path_ = frame.parent;
     }
     return true;
@@ -761,6 +802,66 @@ class Decoder {
       if (auto err = element.type().get(element_type)) return Malformed(err);
       if (!ParseValue(element, element_type, f, r, msg, /*add=*/true)) return false;
       path_ = frame.parent;
+    }
+    return true;
+  }
+
+  // Reads and discards a value. On-demand would skip it by counting brackets without looking
+  // inside, so malformed JSON under an unknown key would go unnoticed.
+  bool SkipValue(od::value value) {
+    od::json_type type;
+    if (auto err = value.type().get(type)) return Malformed(err);
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        if (auto err = value.get_object().get(object)) return Malformed(err);
+        for (auto field_result : object) {
+          od::field field;
+          if (auto err = std::move(field_result).get(field)) return Malformed(err);
+          std::string_view key;
+          if (auto err = field.unescaped_key().get(key)) return Malformed(err);
+          PathFrame frame{path_, key, -1};
+          path_ = &frame;
+          if (!SkipValue(field.value())) return false;
+          path_ = frame.parent;
+        }
+        return true;
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (auto err = value.get_array().get(array)) return Malformed(err);
+        int64_t index = 0;
+        for (auto element_result : array) {
+          od::value element;
+          if (auto err = std::move(element_result).get(element)) return Malformed(err);
+          PathFrame frame{path_, {}, index++};
+          path_ = &frame;
+          if (!SkipValue(element)) return false;
+          path_ = frame.parent;
+        }
+        return true;
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        if (auto err = value.get_string().get(s)) return Malformed(err);
+        return true;
+      }
+      case od::json_type::number: {
+        od::number number;
+        auto err = value.get_number().get(number);
+        // Out-of-range numbers are still valid JSON; only their value is unusable.
+        if (err && !(err == simdjson::NUMBER_ERROR && IsJsonNumber(value.raw_json_token()))) {
+          return Malformed(err);
+        }
+        return true;
+      }
+      case od::json_type::boolean: {
+        bool b = false;
+        if (auto err = value.get_bool().get(b)) return Malformed(err);
+        return true;
+      }
+      case od::json_type::null:
+        return ConsumeNull(value);
     }
     return true;
   }
@@ -923,7 +1024,8 @@ class Decoder {
     }
     if (type != od::json_type::number) return TypeError("integer", type);
     od::number number;
-    if (auto err = value.get_number().get(number)) return Malformed(err);
+    if (auto err = value.get_number().get(number))
+      return NumberError(value, err, "integer out of range");
     switch (number.get_number_type()) {
       case od::number_type::signed_integer: {
         const int64_t v = number.get_int64();
@@ -962,7 +1064,8 @@ class Decoder {
 
   bool ReadDouble(od::value& value, od::json_type type, double* out) {
     if (type == od::json_type::number) {
-      if (auto err = value.get_double().get(*out)) return Malformed(err);
+      if (auto err = value.get_double().get(*out))
+        return NumberError(value, err, "number out of range");
       return true;
     }
     if (type != od::json_type::string) return TypeError("number", type);
@@ -1003,10 +1106,16 @@ void AppendOtlpJson(const google::protobuf::Message& msg, std::string* out) {
 }
 
 absl::Status ParseOtlpJson(std::string_view json, google::protobuf::Message* msg) {
-  thread_local DecoderState state;
+  // The per-thread buffers keep their high-water mark; an occasional huge document gets
+  // throwaway ones instead so it does not pin that much memory in every thread.
+  constexpr size_t kMaxRetainedInput = size_t{16} << 20;
   msg->Clear();
-  Decoder decoder(&state);
-  return decoder.Run(json, msg);
+  if (json.size() > kMaxRetainedInput) {
+    DecoderState state;
+    return Decoder(&state).Run(json, msg);
+  }
+  thread_local DecoderState state;
+  return Decoder(&state).Run(json, msg);
 }
 
 }  // namespace ocelot::pdata

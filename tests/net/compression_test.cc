@@ -17,9 +17,9 @@ using ::testing::HasSubstr;
 // window_bits: 16+15 gzip, 15 zlib, -15 raw deflate.
 std::string Deflate(std::string_view data, int window_bits) {
   z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8,
-                         Z_DEFAULT_STRATEGY),
-            Z_OK);
+  EXPECT_EQ(
+      deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY),
+      Z_OK);
   std::string out(deflateBound(&zs, data.size()), '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   zs.avail_in = static_cast<uInt>(data.size());
@@ -175,7 +175,8 @@ TEST(Decompress, UnknownEncodingNamesIt) {
   absl::StatusOr<std::string> out = Decompress("br", "xx", 100);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(out.status().message()), HasSubstr("unsupported Content-Encoding \"br\""));
+  EXPECT_THAT(std::string(out.status().message()),
+              HasSubstr("unsupported Content-Encoding \"br\""));
 }
 
 }  // namespace

@@ -130,9 +130,8 @@ class RawClient {
  public:
   error_code Connect(uint16_t port) {
     return Run([&](auto done) {
-      stream_.async_connect(
-          asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-          [done](const error_code& ec) { done(ec); });
+      stream_.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                            [done](const error_code& ec) { done(ec); });
     });
   }
   error_code Write(const std::string& data) {
@@ -268,9 +267,9 @@ TEST_F(HttpServerTest, AnswersPipelinedRequestsInOrder) {
   StartServer(Echo);
   RawClient c;
   ASSERT_FALSE(c.Connect(server_->port()));
-  ASSERT_FALSE(c.Write(
-      "POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nA"
-      "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nB"));
+  ASSERT_FALSE(
+      c.Write("POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nA"
+              "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nB"));
   http::response<http::string_body> res;
   ASSERT_FALSE(c.Read(&res));
   EXPECT_EQ(res.body(), "POST /one ? [] [] A");
@@ -362,15 +361,16 @@ TEST_F(HttpServerTest, ErrorFormatterShapesTheServersOwnErrors) {
   CurlResult r = Curl().Post(Url("/v1/logs"), std::string(100, 'x'));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.Header("Content-Type"), "application/json");
-  EXPECT_EQ(r.body, "{\"path\":\"/v1/logs\",\"message\":\"request body exceeds the limit of 10 bytes\"}");
+  EXPECT_EQ(r.body,
+            "{\"path\":\"/v1/logs\",\"message\":\"request body exceeds the limit of 10 bytes\"}");
 }
 
 TEST_F(HttpServerTest, SendsContinueBeforeReadingTheBody) {
   StartServer(Echo);
   RawClient c;
   ASSERT_FALSE(c.Connect(server_->port()));
-  ASSERT_FALSE(c.Write(
-      "POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_FALSE(
+      c.Write("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
   http::response<http::string_body> res;
   ASSERT_FALSE(c.Read(&res));
   ASSERT_EQ(res.result_int(), 100);
@@ -426,7 +426,8 @@ TEST_F(HttpServerTest, BusyPortFailsNamingTheEndpoint) {
   options.endpoint = endpoint;
   absl::StatusOr<std::unique_ptr<HttpServer>> second = HttpServer::Start(io_, options, Echo);
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(std::string(second.status().message()), "listen on " + endpoint + ": address already in use");
+  EXPECT_EQ(std::string(second.status().message()),
+            "listen on " + endpoint + ": address already in use");
 }
 
 TEST_F(HttpServerTest, BadEndpointFails) {
@@ -474,7 +475,15 @@ TEST_F(HttpServerTest, StopWaitsForARunningHandlerAndItsAnswerIsDelivered) {
     std::unique_lock<std::mutex> lock(mu);
     ASSERT_TRUE(cv.wait_for(lock, kDeadline, [&] { return entered; }));
   }
+  uint16_t port = server_->port();
   auto stop = std::async(std::launch::async, [&] { server_->Stop(); });
+  // Wait until Stop has begun: it closes the listener first, so connections are refused.
+  bool refused = false;
+  for (auto deadline = std::chrono::steady_clock::now() + kDeadline;
+       !refused && std::chrono::steady_clock::now() < deadline;) {
+    refused = RawClient().Connect(port) == asio::error::connection_refused;
+  }
+  ASSERT_TRUE(refused);
   // Stop cannot return while the handler is blocked.
   EXPECT_EQ(stop.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   {

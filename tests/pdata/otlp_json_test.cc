@@ -676,6 +676,8 @@ TEST(OtlpJsonParseTest, UnknownKeysIgnoredAndNullIsUnset) {
   ExpectParsesTo(R"({"futureField":{"nested":[1,{"x":null}],"y":"z"},"name":"op","traceId":null,)"
                  R"("attributes":null,"status":null,"kind":null,"another":[[]]})",
                  expected);
+  // Well-formed numbers too large for any type are fine where nobody reads them.
+  ExpectParsesTo(R"({"future":[18446744073709551616,-1e999],"name":"op"})", expected);
   AnyValue empty;
   ExpectParsesTo(R"({"stringValue":null})", empty);
   ExpectParsesTo(" \n{ } \t", empty);
@@ -745,6 +747,9 @@ TEST(OtlpJsonErrorTest, WrongType) {
             "droppedAttributesCount: expected an integer, got a fractional number");
   EXPECT_EQ(ParseError<AnyValue>(R"({"intValue":"9223372036854775808"})"),
             "intValue: integer out of range");
+  EXPECT_EQ(ParseError<Span>(R"({"startTimeUnixNano":18446744073709551616})"),
+            "startTimeUnixNano: integer out of range");
+  EXPECT_EQ(ParseError<AnyValue>(R"({"doubleValue":1e400})"), "doubleValue: number out of range");
   EXPECT_EQ(ParseError<Span>(R"({"kind":"SPAN_KIND_BOGUS"})"),
             "kind: unknown value \"SPAN_KIND_BOGUS\" for enum "
             "opentelemetry.proto.trace.v1.Span.SpanKind");
@@ -769,6 +774,14 @@ TEST(OtlpJsonErrorTest, MalformedJson) {
             "resourceSpans[0]: malformed JSON: The JSON document has an improper structure: "
             "missing or superfluous commas, braces, missing keys, etc.");
   EXPECT_EQ(ParseError<Span>(R"({"kind":nul})"), "kind: malformed JSON: invalid literal");
+  // Values under unknown keys are skipped but still validated.
+  EXPECT_EQ(ParseError<Span>(R"({"future":{"list":[{"a":1},{"b":tru}]},"name":"x"})"),
+            "future.list[1].b: malformed JSON: invalid literal");
+  EXPECT_EQ(ParseError<Span>(R"({"future":{"a" 1}})"),
+            "future: malformed JSON: The JSON document has an improper structure: missing or "
+            "superfluous commas, braces, missing keys, etc.");
+  EXPECT_EQ(ParseError<Span>(R"({"name":"\ud800"})"),
+            "name: malformed JSON: Problem while parsing a string");
   EXPECT_EQ(ParseError<AnyValue>(R"({"boolValue":tru})"),
             "boolValue: malformed JSON: invalid literal");
   EXPECT_EQ(ParseError<AnyValue>(R"({"doubleValue":1.e5})"),

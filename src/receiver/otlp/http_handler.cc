@@ -68,7 +68,7 @@ std::optional<Encoding> RequestEncoding(std::string_view content_type) {
 // Content-Type itself is the error), protobuf otherwise.
 Encoding ErrorEncoding(std::string_view content_type) {
   return MediaType(content_type).find("json") != std::string::npos ? Encoding::kJson
-                                                                    : Encoding::kProto;
+                                                                   : Encoding::kProto;
 }
 
 // The gRPC code an HTTP status stands for, following otelcol's httphelper (gRPC's HTTP mapping
@@ -230,8 +230,8 @@ template <typename Request>
 net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
                          std::string_view type_name, const net::HttpRequest& request) {
   if (request.method != "POST") {
-    net::HttpResponse r = HttpHandler::ErrorResponse(
-        request, 405, "405 method not allowed, supported: [POST]");
+    net::HttpResponse r =
+        HttpHandler::ErrorResponse(request, 405, "405 method not allowed, supported: [POST]");
     r.headers.emplace_back("Allow", "POST");
     return r;
   }
@@ -248,8 +248,7 @@ net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
         !chunk->message().ParseFromArray(request.body.data(),
                                          static_cast<int>(request.body.size()))) {
       return StatusResponse(*encoding, 400, kInvalidArgument,
-                            "request body is not a valid " + std::string(type_name) +
-                                " protobuf");
+                            "request body is not a valid " + std::string(type_name) + " protobuf");
     }
   } else if (absl::Status s = pdata::ParseOtlpJson(request.body, &chunk->message()); !s.ok()) {
     return StatusResponse(*encoding, 400, kInvalidArgument,
@@ -287,10 +286,10 @@ net::HttpResponse HttpHandler::Handle(const net::HttpRequest& request) {
     return Export(*next_.logs, "ExportLogsServiceRequest", request);
   }
   std::string served;
-  for (const auto& [consumer, path] : {std::pair<const void*, const std::string*>{
-                                           next_.traces, &paths_.traces},
-                                       {next_.metrics, &paths_.metrics},
-                                       {next_.logs, &paths_.logs}}) {
+  for (const auto& [consumer, path] :
+       {std::pair<const void*, const std::string*>{next_.traces, &paths_.traces},
+        {next_.metrics, &paths_.metrics},
+        {next_.logs, &paths_.logs}}) {
     if (consumer == nullptr) continue;
     served += served.empty() ? "" : ", ";
     served += *path;

@@ -2,8 +2,8 @@
 // decoding into the pipeline, and the HTTP answers (bodies, google.rpc.Status, Retry-After).
 #include "receiver/otlp/http_handler.h"
 
-#include <google/protobuf/unknown_field_set.h>
 #include <gmock/gmock.h>
+#include <google/protobuf/unknown_field_set.h>
 #include <gtest/gtest.h>
 
 #include <mutex>
@@ -138,8 +138,7 @@ TEST_F(HttpHandlerTest, JsonTracesReachTheConsumerAndTheAnswerIsJson) {
   EXPECT_EQ(r.body, R"({"partialSuccess":{}})");
   ASSERT_EQ(traces_.received().size(), 1u);
   const auto& span =
-      traces_.received()[0].entries()[0].chunk->message().resource_spans(0).scope_spans(0).spans(
-          0);
+      traces_.received()[0].entries()[0].chunk->message().resource_spans(0).scope_spans(0).spans(0);
   EXPECT_EQ(span.name(), "checkout");
   EXPECT_EQ(span.trace_id(), std::string("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
                                          "\x0e\x0f\x10",
@@ -163,8 +162,9 @@ TEST_F(HttpHandlerTest, MetricsAndLogsReachTheirConsumers) {
   ASSERT_EQ(metrics_.received().size(), 2u);
   for (const pdata::Metrics& b : metrics_.received()) {
     EXPECT_EQ(b.item_count(), 1u);
-    EXPECT_EQ(b.entries()[0].chunk->message().resource_metrics(0).scope_metrics(0).metrics(0).name(),
-              "requests");
+    EXPECT_EQ(
+        b.entries()[0].chunk->message().resource_metrics(0).scope_metrics(0).metrics(0).name(),
+        "requests");
   }
   ASSERT_EQ(logs_.received().size(), 2u);
   for (const pdata::Logs& b : logs_.received()) {
@@ -188,8 +188,8 @@ TEST_F(HttpHandlerTest, EmptyRequestIsAcknowledgedWithoutConsuming) {
 }
 
 TEST_F(HttpHandlerTest, UnknownPathAnswers404WithStatus) {
-  net::HttpResponse r =
-      handler().Handle(Post("/v1/spans", "application/x-protobuf", SampleTraces().SerializeAsString()));
+  net::HttpResponse r = handler().Handle(
+      Post("/v1/spans", "application/x-protobuf", SampleTraces().SerializeAsString()));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.content_type, "application/x-protobuf");
   RpcStatus s = DecodeProtoStatus(r.body);
@@ -201,8 +201,7 @@ TEST_F(HttpHandlerTest, UnknownPathAnswers404WithStatus) {
 TEST_F(HttpHandlerTest, UnroutedSignalAnswers404) {
   FakeConsumer<pdata::Traces> traces;
   HttpHandler only_traces(HttpPaths{}, component::NextConsumers{&traces, nullptr, nullptr});
-  net::HttpResponse r =
-      only_traces.Handle(Post("/v1/logs", "application/json", kJsonLogs));
+  net::HttpResponse r = only_traces.Handle(Post("/v1/logs", "application/json", kJsonLogs));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.content_type, "application/json");
   EXPECT_THAT(r.body, HasSubstr(R"("code":12)"));
@@ -258,9 +257,9 @@ TEST_F(HttpHandlerTest, InvalidProtobufAnswers400) {
 }
 
 TEST_F(HttpHandlerTest, InvalidJsonAnswers400NamingTheField) {
-  net::HttpResponse r = handler().Handle(Post(
-      "/v1/traces", "application/json",
-      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"not hex"}]}]}]})"));
+  net::HttpResponse r = handler().Handle(
+      Post("/v1/traces", "application/json",
+           R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"not hex"}]}]}]})"));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.content_type, "application/json");
   EXPECT_THAT(r.body, HasSubstr(R"({"code":3,"message":"request body is not a valid )"
