@@ -18,7 +18,7 @@ class logger;
 namespace ocelot::component {
 
 enum class Kind { kReceiver, kProcessor, kExporter, kExtension };
-const char* KindName(Kind k);        // "receiver"
+const char* KindName(Kind k);         // "receiver"
 const char* KindSectionName(Kind k);  // "receivers", the config section
 
 enum class Stability { kUndefined, kDevelopment, kAlpha, kBeta, kStable, kDeprecated };

@@ -158,7 +158,8 @@ void MapDecoder::Field(std::string_view key, std::vector<std::string>* out) {
     return;
   }
   if (!n->is_sequence()) {
-    diag_->Error(n->location(), PathOf(key), std::string("expected a list, got a ") + n->KindName());
+    diag_->Error(n->location(), PathOf(key),
+                 std::string("expected a list, got a ") + n->KindName());
     return;
   }
   out->clear();

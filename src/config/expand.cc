@@ -32,8 +32,7 @@ EnvLookup ProcessEnvironment() {
 }
 
 absl::StatusOr<std::string> ExpandString(std::string_view in, const Location& where,
-                                         const EnvLookup& env,
-                                         std::vector<std::string>* warnings) {
+                                         const EnvLookup& env, std::vector<std::string>* warnings) {
   std::string out;
   out.reserve(in.size());
   auto lookup = [&](const std::string& name, const std::optional<std::string>& fallback) {

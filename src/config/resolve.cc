@@ -11,8 +11,8 @@ absl::StatusOr<Resolved> Resolve(const std::vector<Source>& sources,
   Location top;
   out.root = Node::Map(top);
   for (const Source& source : sources) {
-    auto node = source.text.empty() ? LoadYamlFile(source.name)
-                                    : ParseYaml(source.text, source.name);
+    auto node =
+        source.text.empty() ? LoadYamlFile(source.name) : ParseYaml(source.text, source.name);
     if (!node.ok()) return node.status();
     if (!node->is_map() && !node->is_null()) {
       return absl::InvalidArgumentError(source.name +

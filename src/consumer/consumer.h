@@ -50,8 +50,8 @@ class FanOut final : public Consumer<BatchT> {
     if (next_.size() == 1) return next_[0]->Consume(std::move(batch));
     absl::Status result;
     for (size_t i = 0; i < next_.size(); ++i) {
-      absl::Status s = (i + 1 == next_.size()) ? next_[i]->Consume(std::move(batch))
-                                                : next_[i]->Consume(batch);
+      absl::Status s =
+          (i + 1 == next_.size()) ? next_[i]->Consume(std::move(batch)) : next_[i]->Consume(batch);
       if (!s.ok() && result.ok()) result = s;
     }
     return result;

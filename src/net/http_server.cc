@@ -49,6 +49,17 @@ bool Unusable(const error_code& ec) {
          ec == boost::system::errc::address_not_available;
 }
 
+HttpServerOptions WithDefaults(HttpServerOptions options) {
+  if (options.max_request_body_bytes == 0) {
+    options.max_request_body_bytes = kDefaultMaxRequestBodyBytes;
+  }
+  // A zero timeout would close every connection at once; nobody means that.
+  if (options.idle_timeout <= std::chrono::seconds(0)) {
+    options.idle_timeout = HttpServerOptions{}.idle_timeout;
+  }
+  return options;
+}
+
 bool IsHttpParseError(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
 }
@@ -65,7 +76,7 @@ thread_local const void* t_calling_server = nullptr;
 class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
  public:
   Impl(asio::io_context& io, HttpServerOptions options, HttpHandler handler)
-      : io_(io), options_(std::move(options)), handler_(std::move(handler)) {}
+      : io_(io), options_(WithDefaults(std::move(options))), handler_(std::move(handler)) {}
 
   absl::Status Listen();  // once, from Start, before any asynchronous operation
   void StartAccepting();  // once, from Start, after Listen
@@ -241,8 +252,9 @@ class Session : public std::enable_shared_from_this<Session> {
           Decompress(request.content_encoding, wire_body, options().max_request_body_bytes);
       if (!body.ok()) {
         bool too_large = body.status().code() == absl::StatusCode::kResourceExhausted;
+        // The whole body was read, so the connection is at a message boundary and may stay.
         return SendError(too_large ? 413 : 400, std::string(body.status().message()),
-                         std::move(request));
+                         std::move(request), keep_alive_ && !server_->stopped());
       }
       request.body = std::move(*body);
     }
@@ -255,9 +267,11 @@ class Session : public std::enable_shared_from_this<Session> {
     Send(std::move(response), keep_alive_ && !server_->stopped());
   }
 
-  // Answers an error the server detected itself; the connection closes afterwards because the
-  // rest of the stream (an unread body) cannot be trusted to be at a message boundary.
-  void SendError(int status, std::string message, std::optional<HttpRequest> request = {}) {
+  // Answers an error the server detected itself. The connection closes afterwards unless the
+  // caller knows the request was read to its end: after an unread body, the stream is not at a
+  // message boundary.
+  void SendError(int status, std::string message, std::optional<HttpRequest> request = {},
+                 bool keep_alive = false) {
     HttpRequest r = request ? std::move(*request) : RequestFromHeader();
     HttpResponse response;
     bool formatted = false;
@@ -274,7 +288,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response.content_type = "text/plain; charset=utf-8";
       response.body = message + "\n";
     }
-    Send(std::move(response), /*keep_alive=*/false);
+    Send(std::move(response), keep_alive);
   }
 
   void Send(HttpResponse response, bool keep_alive) {

@@ -46,11 +46,15 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 using HttpErrorFormatter =
     std::function<HttpResponse(const HttpRequest& request, int status, std::string_view message)>;
 
+inline constexpr size_t kDefaultMaxRequestBodyBytes = 20 << 20;
+
 struct HttpServerOptions {
   std::string endpoint;  // host:port; port 0 picks a free one; empty host means every interface
-  size_t max_request_body_bytes = 20 << 20;  // on the wire and after decompression; over it: 413
+  // On the wire and after decompression; over it: 413. 0 means the default, as in otelcol's
+  // confighttp since 0.103 (0.96 had no limit for 0; an unlimited body is a memory hazard).
+  size_t max_request_body_bytes = kDefaultMaxRequestBodyBytes;
   // A connection with no request in progress for this long is closed; a request (headers and
-  // body) or a response write that takes longer than this is cut off too.
+  // body) or a response write that takes longer than this is cut off too. 0: the default.
   std::chrono::seconds idle_timeout{60};
   HttpErrorFormatter error_formatter;  // null: text/plain with the message
 };

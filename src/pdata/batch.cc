@@ -198,8 +198,7 @@ void SplitItems(const LogsRequest& src, size_t n, LogsRequest* head, LogsRequest
       });
 }
 
-void SplitItems(const MetricsRequest& src, size_t n, MetricsRequest* head,
-                MetricsRequest* tail) {
+void SplitItems(const MetricsRequest& src, size_t n, MetricsRequest* head, MetricsRequest* tail) {
   SplitThreeLevels(
       src, n, head, tail,
       [](const MetricsRequest& q) -> const auto& { return q.resource_metrics(); },

@@ -88,9 +88,9 @@ absl::StatusOr<std::unique_ptr<Graph>> Graph::Build(
           return fail("processor " + it->ToString() + " in pipeline " + p.name, c.status());
         }
         next = ConsumerOf<BatchT>(c->get());
-        processors.insert(processors.begin(),
-                          Node{"processor " + it->ToString() + " in pipeline " + p.name,
-                               *std::move(c)});
+        processors.insert(
+            processors.begin(),
+            Node{"processor " + it->ToString() + " in pipeline " + p.name, *std::move(c)});
       }
       g->pipeline_processors_.back() = std::move(processors);
       Slot<BatchT>(entries[pi]) = next;

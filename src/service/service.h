@@ -3,8 +3,8 @@
 // that nothing accepted is lost.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <memory>
 #include <mutex>

@@ -58,8 +58,8 @@ void DecodeSection(const Node* section, Kind kind, const component::Registry& re
                     "the " + std::string(component::KindName(kind)) + " type \"" + id->type +
                         "\" is not built into this ocelot version yet");
       } else {
-        std::string message = "unknown " + std::string(component::KindName(kind)) +
-                              " type \"" + id->type + "\"";
+        std::string message =
+            "unknown " + std::string(component::KindName(kind)) + " type \"" + id->type + "\"";
         auto types = registry.Types(kind);
         if (auto guess = config::ClosestMatch(id->type, types)) {
           message += " (did you mean \"" + *guess + "\"?)";
@@ -85,8 +85,8 @@ void DecodeSection(const Node* section, Kind kind, const component::Registry& re
 
 void DecodeTelemetry(MapDecoder& d, TelemetryConfig* t) {
   d.Object("logs", [&](MapDecoder& l) {
-    l.Enum("level", &t->log_level, {"debug", "info", "warn", "error", "DEBUG", "INFO", "WARN",
-                                    "ERROR"});
+    l.Enum("level", &t->log_level,
+           {"debug", "info", "warn", "error", "DEBUG", "INFO", "WARN", "ERROR"});
     // Accepted for compatibility with the Go collector's logger settings.
     std::string ignored;
     bool ignored_bool = false;
@@ -149,9 +149,9 @@ void DecodePipelines(MapDecoder& service, ServiceConfig* out, Diagnostics* diag)
       const Node* node = d.Peek(key);
       std::set<std::string> seen;
       for (size_t i = 0; i < names.size(); ++i) {
-        const config::Location& where =
-            node && node->is_sequence() && i < node->items().size() ? node->items()[i].location()
-                                                                   : e.key_location;
+        const config::Location& where = node && node->is_sequence() && i < node->items().size()
+                                            ? node->items()[i].location()
+                                            : e.key_location;
         auto cid = Id::Parse(names[i]);
         if (!cid.ok()) {
           diag->Error(where, path + "::" + key, std::string(cid.status().message()));
@@ -218,8 +218,8 @@ ServiceConfig DecodeServiceConfig(const Node& root, const component::Registry& r
     for (const std::string& name : extensions) {
       auto id = Id::Parse(name);
       if (!id.ok() || out.extensions.find(*id) == out.extensions.end()) {
-        s.Error("extensions", "references extension \"" + name +
-                                  "\" which is not configured in extensions");
+        s.Error("extensions",
+                "references extension \"" + name + "\" which is not configured in extensions");
         continue;
       }
       out.service_extensions.push_back(*id);

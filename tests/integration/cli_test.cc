@@ -51,16 +51,17 @@ TEST(Cli, ValidateNamesOnlyTheComponentsNotBuiltYet) {
     std::vector<std::string> expected;
   };
   const std::vector<Case> cases = {
-      {"otel-collector-config-clickhouse-dev.yaml", {"clickhouse-dev.yaml:27: exporters::clickhouse"}},
+      {"otel-collector-config-clickhouse-dev.yaml",
+       {"clickhouse-dev.yaml:27: exporters::clickhouse"}},
       {"otel-collector-config-signoz.yaml",
        {"signoz.yaml:10: processors::memory_limiter", "signoz.yaml:19: exporters::otlp",
         "signoz.yaml:25: extensions::health_check", "signoz.yaml:26: extensions::pprof",
         "signoz.yaml:27: extensions::zpages"}},
       {"otel-collector-config-clickhouse.yaml",
        {"clickhouse.yaml:8: receivers::filelog", "clickhouse.yaml:27: processors::resource",
-        "clickhouse.yaml:32: processors::memory_limiter", "clickhouse.yaml:42: exporters::clickhouse",
-        "clickhouse.yaml:58: extensions::health_check", "clickhouse.yaml:59: extensions::pprof",
-        "clickhouse.yaml:60: extensions::zpages"}},
+        "clickhouse.yaml:32: processors::memory_limiter",
+        "clickhouse.yaml:42: exporters::clickhouse", "clickhouse.yaml:58: extensions::health_check",
+        "clickhouse.yaml:59: extensions::pprof", "clickhouse.yaml:60: extensions::zpages"}},
       {"otel-collector-config-clickhouse-prod.yaml",
        {"prod.yaml:8: receivers::filelog", "prod.yaml:27: processors::resource",
         "prod.yaml:32: processors::memory_limiter", "prod.yaml:42: exporters::clickhouse",
@@ -137,9 +138,10 @@ TEST(Cli, MergesConfigsAndAppliesSet) {
 TEST(Cli, PrintConfigRedactsSecrets) {
   std::string out;
   setenv("SIGNOZ_INGESTION_KEY", "s3cr3t-ingest", 1);
-  ASSERT_EQ(RunOcelot({"print-config", "--config", kReference + "otel-collector-config-signoz.yaml"},
-                      &out, nullptr),
-            0);
+  ASSERT_EQ(
+      RunOcelot({"print-config", "--config", kReference + "otel-collector-config-signoz.yaml"},
+                &out, nullptr),
+      0);
   unsetenv("SIGNOZ_INGESTION_KEY");
   EXPECT_EQ(out.find("s3cr3t-ingest"), std::string::npos) << out;
   EXPECT_NE(out.find("signoz-ingestion-key: \"[REDACTED]\""), std::string::npos) << out;
@@ -148,9 +150,9 @@ TEST(Cli, PrintConfigRedactsSecrets) {
 TEST(Cli, ComponentsListsEveryKindWithStability) {
   std::string out;
   ASSERT_EQ(RunOcelot({"components"}, &out, nullptr), 0);
-  for (const char* s : {"receivers:", "processors:", "exporters:", "extensions:", "name: otlp",
-                        "name: batch", "name: file", "name: debug", "name: nop",
-                        "traces: stable"}) {
+  for (const char* s :
+       {"receivers:", "processors:", "exporters:", "extensions:", "name: otlp", "name: batch",
+        "name: file", "name: debug", "name: nop", "traces: stable"}) {
     EXPECT_NE(out.find(s), std::string::npos) << s << "\n" << out;
   }
 }

@@ -61,7 +61,8 @@ HttpResult Post(int port, const std::string& path, const std::string& content_ty
   std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
-  if (!encoding.empty()) headers = curl_slist_append(headers, ("Content-Encoding: " + encoding).c_str());
+  if (!encoding.empty())
+    headers = curl_slist_append(headers, ("Content-Encoding: " + encoding).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
@@ -103,19 +104,31 @@ class EndToEnd : public ::testing::Test {
                            "  otlp:\n"
                            "    protocols:\n"
                            "      grpc:\n"
-                           "        endpoint: 127.0.0.1:" << grpc_port << "\n"
+                           "        endpoint: 127.0.0.1:"
+                        << grpc_port
+                        << "\n"
                            "      http:\n"
-                           "        endpoint: 127.0.0.1:" << http_port << "\n"
+                           "        endpoint: 127.0.0.1:"
+                        << http_port
+                        << "\n"
                            "processors:\n"
                            "  batch:\n"
-                           "    " << batch << "\n"
+                           "    "
+                        << batch
+                        << "\n"
                            "exporters:\n"
                            "  file/traces:\n"
-                           "    path: " << (dir / "out/traces.json") << "\n"
+                           "    path: "
+                        << (dir / "out/traces.json")
+                        << "\n"
                            "  file/metrics:\n"
-                           "    path: " << (dir / "out/metrics.json") << "\n"
+                           "    path: "
+                        << (dir / "out/metrics.json")
+                        << "\n"
                            "  file/logs:\n"
-                           "    path: " << (dir / "out/logs.json") << "\n"
+                           "    path: "
+                        << (dir / "out/logs.json")
+                        << "\n"
                            "service:\n"
                            "  telemetry:\n"
                            "    logs:\n"
@@ -178,8 +191,8 @@ TEST_F(EndToEnd, HttpProtobufJsonAndGzipReachTheFiles) {
 
   std::string metrics_json;
   pdata::AppendOtlpJson(MakeMetrics(2, 5)->message(), &metrics_json);
-  EXPECT_EQ(
-      Post(http_port, "/v1/metrics", "application/json", Gzip(metrics_json), "gzip").status, 200);
+  EXPECT_EQ(Post(http_port, "/v1/metrics", "application/json", Gzip(metrics_json), "gzip").status,
+            200);
 
   EXPECT_EQ(collector->Stop(), 0) << collector->Stderr();
   EXPECT_EQ(CountItemsInJsonFile<pdata::TracesRequest>(dir / "out/traces.json"), 3u);
@@ -203,9 +216,9 @@ TEST_F(EndToEnd, BatchTimeoutDeliversWithoutShutdown) {
   MakeTraces(1, 5)->message().SerializeToString(&proto);
   EXPECT_EQ(Post(http_port, "/v1/traces", "application/x-protobuf", proto).status, 200);
   // The file exporter flushes every second (flush_interval); wait for the line to appear.
-  bool written = WaitUntil(
-      [&] { return ReadFile(dir / "out/traces.json").find('\n') != std::string::npos; },
-      std::chrono::seconds(20));
+  bool written =
+      WaitUntil([&] { return ReadFile(dir / "out/traces.json").find('\n') != std::string::npos; },
+                std::chrono::seconds(20));
   EXPECT_TRUE(written);
   EXPECT_EQ(collector->Stop(), 0);
   EXPECT_EQ(CountItemsInJsonFile<pdata::TracesRequest>(dir / "out/traces.json"), 5u);
@@ -237,7 +250,8 @@ TEST_F(EndToEnd, BusyPortFailsTheStartWithOneClearLine) {
 TEST_F(EndToEnd, DefaultProfileWritesUnderHome) {
   CollectorProcess collector(
       {"--set", "receivers::otlp::protocols::grpc::endpoint=127.0.0.1:" + std::to_string(grpc_port),
-       "--set", "receivers::otlp::protocols::http::endpoint=127.0.0.1:" + std::to_string(http_port)},
+       "--set",
+       "receivers::otlp::protocols::http::endpoint=127.0.0.1:" + std::to_string(http_port)},
       dir / "stderr.txt", {"HOME=" + dir.path().string()});
   ASSERT_TRUE(WaitForPort(http_port)) << collector.Stderr();
   std::string proto;

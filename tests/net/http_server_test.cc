@@ -299,6 +299,18 @@ TEST_F(HttpServerTest, OversizeBodyAnswers413) {
   EXPECT_EQ(calls.load(), 1);
 }
 
+TEST_F(HttpServerTest, ZeroLimitAndTimeoutMeanTheDefaults) {
+  HttpServerOptions options;
+  options.max_request_body_bytes = 0;
+  options.idle_timeout = std::chrono::seconds(0);
+  StartServer(Echo, options);
+  Curl curl;
+  EXPECT_EQ(curl.Post(Url("/"), std::string(100000, 'x')).status, 200);
+  CurlResult again = curl.Post(Url("/"), "y");  // the connection was not closed at once
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.new_connections, 0);
+}
+
 TEST_F(HttpServerTest, OversizeChunkedBodyAnswers413) {
   HttpServerOptions options;
   options.max_request_body_bytes = 1000;
@@ -330,12 +342,15 @@ TEST_F(HttpServerTest, CorruptOrUnknownEncodingAnswers400) {
     ++calls;
     return Echo(r);
   });
-  CurlResult corrupt = Curl().Post(Url("/"), "not gzip at all", {"Content-Encoding: gzip"});
+  Curl curl;
+  CurlResult corrupt = curl.Post(Url("/"), "not gzip at all", {"Content-Encoding: gzip"});
   EXPECT_EQ(corrupt.status, 400);
   EXPECT_THAT(corrupt.body, HasSubstr("gzip request body is corrupt"));
-  CurlResult unknown = Curl().Post(Url("/"), "x", {"Content-Encoding: br"});
+  CurlResult unknown = curl.Post(Url("/"), "x", {"Content-Encoding: br"});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_THAT(unknown.body, HasSubstr("unsupported Content-Encoding \"br\""));
+  // The body was read to its end, so the connection stays usable.
+  EXPECT_EQ(unknown.new_connections, 0);
   EXPECT_EQ(calls.load(), 0);
 }
 

@@ -53,7 +53,8 @@ TEST(Batch, SplitsMetricsInsideOneMetricsDataPoints) {
   Metrics head = b.TakeFront(4);
   EXPECT_EQ(head.item_count(), 4u);
   EXPECT_EQ(b.item_count(), 6u);
-  const auto& h = head.entries()[0].chunk->message().resource_metrics(0).scope_metrics(0).metrics(0);
+  const auto& h =
+      head.entries()[0].chunk->message().resource_metrics(0).scope_metrics(0).metrics(0);
   EXPECT_EQ(h.name(), "metric-0");
   EXPECT_TRUE(h.sum().is_monotonic());
   EXPECT_EQ(h.sum().data_points_size(), 4);
@@ -65,7 +66,13 @@ TEST(Batch, SplitsLogs) {
   Logs head = b.TakeFront(2);
   EXPECT_EQ(head.item_count(), 2u);
   EXPECT_EQ(b.item_count(), 3u);
-  EXPECT_EQ(b.entries()[0].chunk->message().resource_logs(0).scope_logs(0).log_records(0).body().string_value(),
+  EXPECT_EQ(b.entries()[0]
+                .chunk->message()
+                .resource_logs(0)
+                .scope_logs(0)
+                .log_records(0)
+                .body()
+                .string_value(),
             "line 2");
 }
 

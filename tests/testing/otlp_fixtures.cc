@@ -3,7 +3,7 @@
 namespace ocelot::testing {
 
 std::shared_ptr<pdata::Chunk<pdata::TracesRequest>> MakeTraces(int resources, int spans_each,
-                                                              const std::string& service) {
+                                                               const std::string& service) {
   auto chunk = std::make_shared<pdata::Chunk<pdata::TracesRequest>>();
   for (int r = 0; r < resources; ++r) {
     auto* rs = chunk->message().add_resource_spans();

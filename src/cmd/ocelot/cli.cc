@@ -7,8 +7,7 @@
 namespace ocelot::cmd {
 
 absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args) {
-  static const std::set<std::string> kCommands = {"run", "validate", "components",
-                                                  "print-config"};
+  static const std::set<std::string> kCommands = {"run", "validate", "components", "print-config"};
   Options o;
   bool command_seen = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -51,8 +50,7 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args) {
       o.command = arg;
       command_seen = true;
     } else {
-      return absl::InvalidArgumentError("unknown argument \"" + args[i] +
-                                        "\" (see ocelot --help)");
+      return absl::InvalidArgumentError("unknown argument \"" + args[i] + "\" (see ocelot --help)");
     }
   }
   return o;

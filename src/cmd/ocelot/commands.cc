@@ -111,10 +111,10 @@ int ListComponents() {
       out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << f->type();
       out << YAML::Key << "stability" << YAML::Value << YAML::BeginMap;
       if (kind == component::Kind::kExtension) {
-        out << YAML::Key << "extension" << YAML::Value
-            << component::StabilityName(f->stability());
+        out << YAML::Key << "extension" << YAML::Value << component::StabilityName(f->stability());
       } else {
-        for (auto signal : {pdata::Signal::kLogs, pdata::Signal::kMetrics, pdata::Signal::kTraces}) {
+        for (auto signal :
+             {pdata::Signal::kLogs, pdata::Signal::kMetrics, pdata::Signal::kTraces}) {
           if (!f->Supports(signal)) continue;
           out << YAML::Key << pdata::SignalName(signal) << YAML::Value
               << component::StabilityName(f->signals().For(signal));

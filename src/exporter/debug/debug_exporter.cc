@@ -6,8 +6,8 @@ namespace ocelot::exporter::debug {
 namespace {
 
 template <typename Request>
-std::string RenderBatch(const Config& config, const pdata::Batch<Request>& batch,
-                        const char* what, const std::string& counts,
+std::string RenderBatch(const Config& config, const pdata::Batch<Request>& batch, const char* what,
+                        const std::string& counts,
                         const std::function<void(const Request&, std::string*)>& lines) {
   std::string out = std::string(what) + " " + counts + "\n";
   if (config.verbosity == "basic") return out;
@@ -53,9 +53,9 @@ std::string DebugExporter::Render(const pdata::Metrics& batch) const {
   }
   return RenderBatch<pdata::MetricsRequest>(
       config_, batch, "Metrics",
-      "{\"resource metrics\": " + std::to_string(resources) + ", \"metrics\": " +
-          std::to_string(metrics) + ", \"data points\": " + std::to_string(batch.item_count()) +
-          "}",
+      "{\"resource metrics\": " + std::to_string(resources) +
+          ", \"metrics\": " + std::to_string(metrics) +
+          ", \"data points\": " + std::to_string(batch.item_count()) + "}",
       [](const pdata::MetricsRequest& r, std::string* out) {
         for (const auto& rm : r.resource_metrics()) {
           for (const auto& sm : rm.scope_metrics()) {
@@ -76,8 +76,9 @@ std::string DebugExporter::Render(const pdata::Logs& batch) const {
         for (const auto& rl : r.resource_logs()) {
           for (const auto& sl : rl.scope_logs()) {
             for (const auto& record : sl.log_records()) {
-              *out += "  log " + (record.body().has_string_value() ? record.body().string_value()
-                                                                   : std::string("<non-string>")) +
+              *out += "  log " +
+                      (record.body().has_string_value() ? record.body().string_value()
+                                                        : std::string("<non-string>")) +
                       "\n";
             }
           }

@@ -16,8 +16,7 @@ constexpr size_t kFlushThreshold = 256 * 1024;
 // been merged, without copying any span.
 template <typename Request>
 void AppendJsonLine(const pdata::Batch<Request>& batch, std::string* out) {
-  const std::string prefix =
-      "{\"" + Request::descriptor()->field(0)->json_name() + "\":[";
+  const std::string prefix = "{\"" + Request::descriptor()->field(0)->json_name() + "\":[";
   thread_local std::string scratch;
   bool first = true;
   out->append(prefix);

@@ -80,7 +80,8 @@ void BatchProcessor<BatchT>::Send(BatchT ready) {
     size_t items = piece.item_count();
     absl::Status s = next_->Consume(std::move(piece));
     if (!s.ok()) {
-      logger_->warn("dropped {} items: the next consumer refused them: {}", items, std::string(s.message()));
+      logger_->warn("dropped {} items: the next consumer refused them: {}", items,
+                    std::string(s.message()));
     }
   }
 }

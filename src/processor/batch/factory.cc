@@ -24,8 +24,7 @@ class Factory final : public component::ProcessorFactory {
       case pdata::Signal::kTraces:
         return std::make_unique<BatchProcessor<pdata::Traces>>(cfg, next.traces, settings.logger);
       case pdata::Signal::kMetrics:
-        return std::make_unique<BatchProcessor<pdata::Metrics>>(cfg, next.metrics,
-                                                                settings.logger);
+        return std::make_unique<BatchProcessor<pdata::Metrics>>(cfg, next.metrics, settings.logger);
       case pdata::Signal::kLogs:
         return std::make_unique<BatchProcessor<pdata::Logs>>(cfg, next.logs, settings.logger);
     }

@@ -74,8 +74,8 @@ std::vector<std::string> Config::Summary() const {
   std::vector<std::string> out;
   if (grpc) out.push_back("OTLP/gRPC listening on " + grpc->endpoint);
   if (http) {
-    out.push_back("OTLP/HTTP listening on " + http->endpoint + " (" + http->traces_url_path +
-                  ", " + http->metrics_url_path + ", " + http->logs_url_path + ")");
+    out.push_back("OTLP/HTTP listening on " + http->endpoint + " (" + http->traces_url_path + ", " +
+                  http->metrics_url_path + ", " + http->logs_url_path + ")");
   }
   return out;
 }

@@ -54,8 +54,7 @@ class ExportService final : public ServiceBase {
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context, const Request*,
                                    Response*) override {
-    auto* holder =
-        static_cast<ChunkHolder<Request, Response>*>(context->GetRpcAllocatorState());
+    auto* holder = static_cast<ChunkHolder<Request, Response>*>(context->GetRpcAllocatorState());
     absl::Status s = next_->Consume(pdata::Batch<Request>(holder->TakeChunk()));
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(s));

@@ -28,12 +28,13 @@ absl::Status OtlpReceiver::Start(component::Host& host) {
     options.max_request_body_bytes = static_cast<size_t>(config_.http->max_request_body_size);
     auto headers = config_.http->response_headers;
     HttpHandler* handler = http_handler_.get();
-    auto server = net::HttpServer::Start(
-        host.io_context(), options, [handler, headers](const net::HttpRequest& request) {
-          net::HttpResponse response = handler->Handle(request);
-          for (const auto& [k, v] : headers) response.headers.emplace_back(k, v);
-          return response;
-        });
+    auto server = net::HttpServer::Start(host.io_context(), options,
+                                         [handler, headers](const net::HttpRequest& request) {
+                                           net::HttpResponse response = handler->Handle(request);
+                                           for (const auto& [k, v] : headers)
+                                             response.headers.emplace_back(k, v);
+                                           return response;
+                                         });
     if (!server.ok()) {
       Shutdown();  // nothing half-started stays behind
       return server.status();

@@ -86,9 +86,8 @@ TEST(RotatingFile, RemovesBackupsOlderThanMaxDays) {
   ASSERT_TRUE(f.Write("line\n").ok());
   ASSERT_TRUE(f.Write("line\n").ok());
   f.Close();
-  EXPECT_EQ(Files(dir.path()),
-            (std::set<std::string>{"t.json", "t-2024-01-02T03-04-05.678.json",
-                                   "unrelated-2023-01-01T00-00-00.000.json"}));
+  EXPECT_EQ(Files(dir.path()), (std::set<std::string>{"t.json", "t-2024-01-02T03-04-05.678.json",
+                                                      "unrelated-2023-01-01T00-00-00.000.json"}));
 }
 
 TEST(RotatingFile, WithoutRotationTruncatesUnlessAppend) {

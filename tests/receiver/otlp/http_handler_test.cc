@@ -315,5 +315,92 @@ TEST(HttpHandlerErrorResponse, AnswersInTheRequestsEncoding) {
   EXPECT_EQ(s.message, "unsupported Content-Encoding \"br\"");
 }
 
+// End to end: the handler behind the real server, with its error format for the server's own
+// errors, as the otlp receiver wires them.
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::string Gzip(std::string_view data) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, data.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// One request on a fresh connection, every step under a deadline.
+http::response<http::string_body> PostOverHttp(uint16_t port, const std::string& path,
+                                               const std::string& content_type,
+                                               const std::string& encoding,
+                                               const std::string& body) {
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  beast::flat_buffer buffer;
+  http::request<http::string_body> req(http::verb::post, path, 11);
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::content_type, content_type);
+  if (!encoding.empty()) req.set(http::field::content_encoding, encoding);
+  req.body() = body;
+  req.prepare_payload();
+  http::response<http::string_body> res;
+  beast::error_code failure;
+  stream.expires_after(std::chrono::seconds(20));
+  stream.async_connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port),
+      [&](beast::error_code ec) {
+        if (ec) return void(failure = ec);
+        http::async_write(stream, req, [&](beast::error_code ec, size_t) {
+          if (ec) return void(failure = ec);
+          http::async_read(stream, buffer, res,
+                           [&](beast::error_code ec, size_t) { failure = ec; });
+        });
+      });
+  io.run();
+  EXPECT_FALSE(failure) << failure.message();
+  return res;
+}
+
+TEST(OtlpHttpOverServer, AnswersInOtlpFormThroughTheServer) {
+  boost::asio::io_context io;
+  auto guard = boost::asio::make_work_guard(io);
+  std::thread thread([&] { io.run(); });
+
+  FakeConsumer<pdata::Traces> traces;
+  HttpHandler handler(HttpPaths{}, component::NextConsumers{&traces, nullptr, nullptr});
+  net::HttpServerOptions options;
+  options.endpoint = "127.0.0.1:0";
+  options.max_request_body_bytes = 4096;
+  options.error_formatter = &HttpHandler::ErrorResponse;
+  auto server = net::HttpServer::Start(
+      io, options, [&](const net::HttpRequest& r) { return handler.Handle(r); });
+  ASSERT_TRUE(server.ok()) << server.status();
+  uint16_t port = (*server)->port();
+
+  auto ok = PostOverHttp(port, "/v1/traces", "application/json", "gzip", Gzip(kJsonTraces));
+  EXPECT_EQ(ok.result_int(), 200);
+  EXPECT_EQ(ok.body(), R"({"partialSuccess":{}})");
+  EXPECT_EQ(traces.received().size(), 1u);
+
+  auto corrupt = PostOverHttp(port, "/v1/traces", "application/json", "gzip", "not gzip");
+  EXPECT_EQ(corrupt.result_int(), 400);
+  EXPECT_EQ(corrupt[http::field::content_type], "application/json");
+  EXPECT_THAT(std::string(corrupt.body()), HasSubstr(R"({"code":3,"message":"gzip request)"));
+
+  auto big = PostOverHttp(port, "/v1/traces", "application/x-protobuf", "", std::string(5000, 'x'));
+  EXPECT_EQ(big.result_int(), 413);
+  EXPECT_EQ(big[http::field::content_type], "application/x-protobuf");
+  EXPECT_EQ(DecodeProtoStatus(big.body()).code, 8);  // RESOURCE_EXHAUSTED
+
+  (*server)->Stop();
+  guard.reset();
+  thread.join();
+}
+
 }  // namespace
 }  // namespace ocelot::receiver::otlp
