@@ -186,8 +186,13 @@ void DecodePipelines(MapDecoder& service, ServiceConfig* out, Diagnostics* diag)
       if (n == nullptr || n->is_null()) return 0;
       return n->is_sequence() ? n->items().size() : 1;
     };
-    if (listed("receivers") == 0) d.Error("pipeline must have at least one receiver");
-    if (listed("exporters") == 0) d.Error("pipeline must have at least one exporter");
+    for (const char* key : {"receivers", "exporters"}) {
+      if (listed(key) > 0) continue;
+      std::string message = std::string("pipeline must have at least one ") + key;
+      message.pop_back();  // "receivers" -> "receiver"
+      // At the empty list when there is one, else at the pipeline.
+      d.Peek(key) ? d.Error(key, message) : d.Error(message);
+    }
     d.Finish();
     out->pipelines.push_back(std::move(p));
   }
