@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "consumer/consumer.h"
+#include "telemetry/metrics.h"
 
 namespace spdlog {
 class logger;
@@ -35,6 +36,8 @@ struct Id {
   auto operator<=>(const Id&) const = default;
 };
 
+class Component;
+
 // What a running component may use from the collector. Methods are thread-safe.
 class Host {
  public:
@@ -44,6 +47,9 @@ class Host {
   // A component that can no longer work (e.g. its server died) reports here; the service
   // shuts down.
   virtual void ReportFatalError(const absl::Status& status) = 0;
+  // A running extension by id ("file_storage", "file_storage/q"), or nullptr. Extensions start
+  // before every other component, so receivers, processors and exporters can use them.
+  virtual Component* GetExtension(const Id& id) { return nullptr; }
 };
 
 class Component {
@@ -76,6 +82,9 @@ class ConsumingComponent : public Component {
 struct CreateSettings {
   Id id;
   std::shared_ptr<spdlog::logger> logger;
+  // The collector's own metrics; never null when created by the service. Components register
+  // their counters at create time and update them lock-free.
+  telemetry::MetricsRegistry* metrics = nullptr;
 };
 
 }  // namespace ocelot::component

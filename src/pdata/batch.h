@@ -117,6 +117,31 @@ class Batch {
     return head;
   }
 
+  // Copy-on-write access to chunk i for a processor that mutates data: the chunk itself when
+  // this batch holds the only reference (the common case: one pipeline), else a private deep
+  // copy that replaces it here, so other pipelines sharing the chunk never see the change.
+  // Call Recount() after removing or adding items.
+  Request& MutableMessage(size_t i) {
+    Entry& e = entries_[i];
+    if (e.chunk.use_count() != 1) {
+      auto copy = std::make_shared<ChunkT>();
+      copy->message().CopyFrom(e.chunk->message());
+      e.chunk = std::move(copy);
+    }
+    return const_cast<ChunkT&>(*e.chunk).message();
+  }
+  // Recomputes item counts after mutation and drops chunks left empty.
+  void Recount() {
+    items_ = 0;
+    std::vector<Entry> kept;
+    for (Entry& e : entries_) {
+      e.items = CountItems(e.chunk->message());
+      items_ += e.items;
+      if (e.items > 0) kept.push_back(std::move(e));
+    }
+    entries_ = std::move(kept);
+  }
+
   // One request holding every chunk's content. Copies; for exporters whose wire format needs a
   // single message. (Serialising the chunks one after another gives the same protobuf bytes.)
   void MergeInto(Request* out) const {

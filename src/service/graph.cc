@@ -30,12 +30,14 @@ consumer::Consumer<BatchT>*& Slot(NextConsumers& n) {
 
 absl::StatusOr<std::unique_ptr<Graph>> Graph::Build(
     const ServiceConfig& config,
-    const std::function<std::shared_ptr<spdlog::logger>(const std::string&)>& logger_for) {
+    const std::function<std::shared_ptr<spdlog::logger>(const std::string&)>& logger_for,
+    telemetry::MetricsRegistry* metrics) {
   std::unique_ptr<Graph> g(new Graph());
   auto settings_for = [&](const Id& id, const std::string& kind) {
     component::CreateSettings s;
     s.id = id;
     s.logger = logger_for(kind + "/" + id.ToString());
+    s.metrics = metrics;
     return s;
   };
   auto fail = [](const std::string& what, const absl::Status& s) {
@@ -47,6 +49,7 @@ absl::StatusOr<std::unique_ptr<Graph>> Graph::Build(
     auto* f = static_cast<const component::ExtensionFactory*>(e.factory);
     auto c = f->Create(settings_for(id, "extension"), *e.config);
     if (!c.ok()) return fail("extension " + id.ToString(), c.status());
+    g->extensions_by_id_[id] = c->get();
     g->extensions_.push_back(Node{"extension " + id.ToString(), *std::move(c)});
     for (auto& line : e.config->Summary()) g->summary_.push_back(id.ToString() + ": " + line);
   }
@@ -187,5 +190,10 @@ void Graph::Shutdown() {
 }
 
 std::vector<std::string> Graph::Summary() const { return summary_; }
+
+component::Component* Graph::extension(const component::Id& id) const {
+  auto it = extensions_by_id_.find(id);
+  return it == extensions_by_id_.end() ? nullptr : it->second;
+}
 
 }  // namespace ocelot::service

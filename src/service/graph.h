@@ -21,7 +21,8 @@ class Graph {
   // Creates every component (nothing starts yet). `logger_for` names each component's logger.
   static absl::StatusOr<std::unique_ptr<Graph>> Build(
       const ServiceConfig& config,
-      const std::function<std::shared_ptr<spdlog::logger>(const std::string&)>& logger_for);
+      const std::function<std::shared_ptr<spdlog::logger>(const std::string&)>& logger_for,
+      telemetry::MetricsRegistry* metrics);
 
   // Starts extensions, exporters, processors, then receivers. On failure, shuts down what did
   // start (in reverse) and returns the error.
@@ -33,6 +34,9 @@ class Graph {
   // Start-up banner lines: which component listens or writes where.
   std::vector<std::string> Summary() const;
 
+  // The extension with this id, or nullptr.
+  component::Component* extension(const component::Id& id) const;
+
  private:
   struct Node {
     std::string label;  // "receiver otlp", "processor batch in pipeline traces"
@@ -43,6 +47,7 @@ class Graph {
 
   // In start order; Shutdown walks them by stage (receivers, processors, exporters, extensions).
   std::vector<Node> extensions_;
+  std::map<component::Id, component::Component*> extensions_by_id_;
   std::vector<Node> exporters_;
   std::vector<std::vector<Node>> pipeline_processors_;  // per pipeline, in pipeline order
   std::vector<Node> receivers_;

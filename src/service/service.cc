@@ -19,10 +19,13 @@ Service::~Service() { Shutdown(); }
 
 absl::Status Service::Start(const ServiceConfig& config) {
   auto root = spdlog::default_logger();
-  auto graph = Graph::Build(config, [&](const std::string& name) {
-    auto logger = root->clone(name);
-    return logger;
-  });
+  auto graph = Graph::Build(
+      config,
+      [&](const std::string& name) {
+        auto logger = root->clone(name);
+        return logger;
+      },
+      &metrics_);
   if (!graph.ok()) return graph.status();
   graph_ = *std::move(graph);
   absl::Status s = graph_->Start(*this);
@@ -66,6 +69,10 @@ void Service::Shutdown() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+}
+
+component::Component* Service::GetExtension(const component::Id& id) {
+  return graph_ ? graph_->extension(id) : nullptr;
 }
 
 std::vector<std::string> Service::Summary() const {

@@ -37,8 +37,11 @@ class Service final : public component::Host {
 
   boost::asio::io_context& io_context() override { return io_; }
   void ReportFatalError(const absl::Status& status) override;
+  component::Component* GetExtension(const component::Id& id) override;
+  telemetry::MetricsRegistry& metrics() { return metrics_; }
 
  private:
+  telemetry::MetricsRegistry metrics_;  // outlives the graph that updates it
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;

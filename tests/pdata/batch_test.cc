@@ -87,3 +87,41 @@ TEST(Batch, MergeIntoProducesOneRequestWithEveryItem) {
 
 }  // namespace
 }  // namespace ocelot::pdata
+
+namespace ocelot::pdata {
+namespace {
+
+TEST(Batch, MutableMessageCopiesOnlyWhenShared) {
+  auto chunk = ocelot::testing::MakeTraces(1, 2);
+  const TracesRequest* original = &chunk->message();
+  Traces a(chunk);
+  Traces b(chunk);
+  chunk.reset();
+  // Shared by a and b: a gets a private copy; b still sees the original.
+  a.MutableMessage(0)
+      .mutable_resource_spans(0)
+      ->mutable_scope_spans(0)
+      ->mutable_spans()
+      ->RemoveLast();
+  a.Recount();
+  EXPECT_EQ(a.item_count(), 1u);
+  EXPECT_EQ(b.item_count(), 2u);
+  EXPECT_EQ(&b.entries()[0].chunk->message(), original);
+  EXPECT_NE(&a.entries()[0].chunk->message(), original);
+  // Now b is the only holder: it mutates in place.
+  b.MutableMessage(0).mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name(
+      "x");
+  EXPECT_EQ(&b.entries()[0].chunk->message(), original);
+}
+
+TEST(Batch, RecountDropsChunksLeftEmpty) {
+  Traces a(ocelot::testing::MakeTraces(1, 1));
+  a.Append(ocelot::testing::MakeTraces(1, 2));
+  a.MutableMessage(0).clear_resource_spans();
+  a.Recount();
+  EXPECT_EQ(a.entries().size(), 1u);
+  EXPECT_EQ(a.item_count(), 2u);
+}
+
+}  // namespace
+}  // namespace ocelot::pdata

@@ -90,7 +90,9 @@ TEST(Graph, SharedReceiverFansOutToEveryPipelineAndExportersAreShared) {
                     {},         {{"rec", "a"}, {"rec", "b"}}, {}};
   cfg.pipelines = {p1, p2};
   exporters.clear();
-  auto graph = Graph::Build(cfg, [](const std::string&) { return spdlog::default_logger(); });
+  telemetry::MetricsRegistry metrics;
+  auto graph = Graph::Build(
+      cfg, [](const std::string&) { return spdlog::default_logger(); }, &metrics);
   ASSERT_TRUE(graph.ok()) << graph.status();
   ASSERT_EQ(exporters.size(), 2u);  // rec/a once, although two pipelines use it
   ocelot::testing::TestHost host;

@@ -26,6 +26,8 @@ absl::Status OtlpReceiver::Start(component::Host& host) {
     net::HttpServerOptions options;
     options.endpoint = config_.http->endpoint;
     options.max_request_body_bytes = static_cast<size_t>(config_.http->max_request_body_size);
+    // Errors the server answers by itself (bad encoding, 413) use OTLP's google.rpc.Status.
+    options.error_formatter = &HttpHandler::ErrorResponse;
     auto headers = config_.http->response_headers;
     HttpHandler* handler = http_handler_.get();
     auto server = net::HttpServer::Start(host.io_context(), options,
