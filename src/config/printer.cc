@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::string_view kRedacted = "[REDACTED]";
 
-void Emit(YAML::Emitter& out, const Node& n, bool redact) {
+void Emit(YAML::Emitter& out, const Node& n, bool redact, bool redact_secrets) {
   switch (n.kind()) {
     case Node::Kind::kNull:
       out << YAML::Null;
@@ -25,14 +25,14 @@ void Emit(YAML::Emitter& out, const Node& n, bool redact) {
       break;
     case Node::Kind::kSequence:
       out << YAML::BeginSeq;
-      for (const Node& item : n.items()) Emit(out, item, redact);
+      for (const Node& item : n.items()) Emit(out, item, redact, redact_secrets);
       out << YAML::EndSeq;
       break;
     case Node::Kind::kMap:
       out << YAML::BeginMap;
       for (const Node::Entry& e : n.entries()) {
         out << YAML::Key << e.key << YAML::Value;
-        Emit(out, e.value, redact || IsSecretKey(e.key));
+        Emit(out, e.value, redact || (redact_secrets && IsSecretKey(e.key)), redact_secrets);
       }
       out << YAML::EndMap;
       break;
@@ -51,9 +51,9 @@ bool IsSecretKey(std::string_view key) {
          lower.ends_with("apikey");
 }
 
-std::string PrintYaml(const Node& root) {
+std::string PrintYaml(const Node& root, bool redact) {
   YAML::Emitter out;
-  Emit(out, root, false);
+  Emit(out, root, false, redact);
   return std::string(out.c_str()) + "\n";
 }
 

@@ -13,7 +13,8 @@ namespace ocelot::config {
 // authorization (case-insensitive, also as part of a longer key like api_key).
 bool IsSecretKey(std::string_view key);
 
-// YAML text of the tree; secrets are printed as "[REDACTED]".
-std::string PrintYaml(const Node& root);
+// YAML text of the tree; secrets are printed as "[REDACTED]" unless `redact` is false (only for
+// files the operator owns, such as the config history, never for output shown to people).
+std::string PrintYaml(const Node& root, bool redact = true);
 
 }  // namespace ocelot::config

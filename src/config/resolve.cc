@@ -23,6 +23,7 @@ absl::StatusOr<Resolved> Resolve(const std::vector<Source>& sources,
   for (const std::string& set : sets) {
     if (absl::Status s = ApplySet(&out.root, set); !s.ok()) return s;
   }
+  out.unexpanded = out.root;
   if (absl::Status s = ExpandTree(&out.root, env, &out.warnings); !s.ok()) return s;
   return out;
 }

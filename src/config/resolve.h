@@ -18,6 +18,7 @@ struct Source {
 
 struct Resolved {
   Node root;
+  Node unexpanded;  // the merged tree before variable expansion (for history and lint)
   std::vector<std::string> warnings;  // e.g. unset environment variables, with locations
 };
 

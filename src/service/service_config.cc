@@ -87,26 +87,31 @@ void DecodeTelemetry(MapDecoder& d, TelemetryConfig* t) {
   d.Object("logs", [&](MapDecoder& l) {
     l.Enum("level", &t->log_level,
            {"debug", "info", "warn", "error", "DEBUG", "INFO", "WARN", "ERROR"});
-    // Accepted for compatibility with the Go collector's logger settings.
-    std::string ignored;
+    l.Enum("encoding", &t->log_encoding, {"console", "json"});
+    l.Field("output_paths", &t->log_output_paths);
+    l.Field("initial_fields", &t->log_initial_fields);
+    l.Object("sampling", [&](MapDecoder& s) {
+      s.Field("enabled", &t->log_sampling_enabled);
+      s.Field("tick", &t->log_sampling_tick);
+      s.Field("initial", &t->log_sampling_initial);
+      s.Field("thereafter", &t->log_sampling_thereafter);
+    });
+    // Accepted for compatibility with the Go collector's logger settings; Go-specific.
     bool ignored_bool = false;
     std::vector<std::string> ignored_list;
     l.Field("development", &ignored_bool);
-    l.Enum("encoding", &ignored, {"console", "json"});
     l.Field("disable_caller", &ignored_bool);
     l.Field("disable_stacktrace", &ignored_bool);
-    l.Field("output_paths", &ignored_list);
     l.Field("error_output_paths", &ignored_list);
-    l.Take("sampling");
-    l.Take("initial_fields");
   });
   d.Object("metrics", [&](MapDecoder& m) {
     m.Enum("level", &t->metrics_level, {"none", "basic", "normal", "detailed"});
+    t->metrics_address_explicit = m.Peek("address") != nullptr;
     m.Endpoint("address", &t->metrics_address);
     m.Take("readers");
   });
   d.Take("traces");
-  d.Take("resource");
+  d.Field("resource", &t->resource);
 }
 
 std::optional<pdata::Signal> ParseSignal(const std::string& type) {

@@ -33,8 +33,22 @@ struct PipelineConfig {
 
 struct TelemetryConfig {
   std::string log_level = "info";
+  std::string log_encoding = "console";  // console or json
+  std::vector<std::string> log_output_paths = {"stderr"};
+  std::map<std::string, std::string> log_initial_fields;
+  // zap's sampling of repeated lines, with otelcol 0.96's defaults.
+  bool log_sampling_enabled = true;
+  config::Duration log_sampling_tick = std::chrono::seconds(10);
+  int64_t log_sampling_initial = 10;
+  int64_t log_sampling_thereafter = 100;
   std::string metrics_address = "localhost:8888";
-  std::string metrics_level = "basic";
+  // Set in the config (a busy port is then fatal, as in otelcol) rather than the default (a
+  // busy default port is logged: several collectors on one machine must still start).
+  bool metrics_address_explicit = false;
+  std::string metrics_level = "basic";  // none, basic, normal, detailed; none: no server
+  // service::telemetry::resource: service.name, service.version, service.instance.id override
+  // the service_* labels on every metric.
+  std::map<std::string, std::string> resource;
 };
 
 struct ServiceConfig {

@@ -110,6 +110,14 @@ bool WaitForPort(int port, std::chrono::milliseconds timeout) {
 CollectorProcess::CollectorProcess(std::vector<std::string> args, std::string stderr_path,
                                    std::vector<std::string> extra_env)
     : stderr_path_(std::move(stderr_path)) {
+  // Each collector keeps its config history (and pid file) beside its stderr, not in $HOME,
+  // so parallel tests do not share one.
+  bool has_history = false;
+  for (const auto& e : extra_env) has_history |= e.rfind("OCELOT_HISTORY_DIR=", 0) == 0;
+  if (!has_history) {
+    extra_env.push_back("OCELOT_HISTORY_DIR=" +
+                        (std::filesystem::path(stderr_path_).parent_path() / "history").string());
+  }
   pid_ = Spawn(args, "/dev/null", stderr_path_, extra_env);
 }
 

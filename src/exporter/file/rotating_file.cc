@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <mutex>
+#include <set>
 #include <vector>
 
 namespace ocelot::exporter::file {
@@ -17,6 +19,16 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kTimeFormat[] = "%Y-%m-%dT%H-%M-%S";  // + ".mmm", lumberjack's layout
+
+// True the first time a path is opened in this process. A config reload re-creates the
+// exporter for the same file; truncating it again would destroy what the previous
+// configuration already wrote, so only the first open truncates (process-wide by design).
+bool FirstOpenInProcess(const fs::path& p) {
+  static std::mutex mu;
+  static std::set<std::string> opened;
+  std::lock_guard lock(mu);
+  return opened.insert(fs::absolute(p).lexically_normal().string()).second;
+}
 
 absl::Status ErrnoError(const std::string& what, const fs::path& p) {
   return absl::UnavailableError(what + " " + p.string() + ": " + std::strerror(errno));
@@ -64,7 +76,7 @@ absl::Status RotatingFile::Open() {
   // Lumberjack appends to an existing file when rotating; without rotation the Go exporter
   // truncates unless `append` is set.
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND;
-  if (!rotation_ && !append_) flags |= O_TRUNC;
+  if (!rotation_ && !append_ && FirstOpenInProcess(path_)) flags |= O_TRUNC;
   fd_ = ::open(path_.c_str(), flags, 0644);
   if (fd_ < 0) {
     absl::Status s = ErrnoError("cannot open", path_);
