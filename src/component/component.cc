@@ -32,6 +32,18 @@ const char* KindSectionName(Kind k) {
   return "?";
 }
 
+const char* CollectorStatusName(CollectorStatus s) {
+  switch (s) {
+    case CollectorStatus::kStarting:
+      return "starting";
+    case CollectorStatus::kRunning:
+      return "running";
+    case CollectorStatus::kStopping:
+      return "stopping";
+  }
+  return "?";
+}
+
 const char* StabilityName(Stability s) {
   switch (s) {
     case Stability::kUndefined:

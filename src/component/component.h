@@ -3,9 +3,11 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -38,6 +40,37 @@ struct Id {
 
 class Component;
 
+// The collector's lifecycle as extensions see it: health_check answers 503 unless kRunning.
+enum class CollectorStatus { kStarting, kRunning, kStopping };
+const char* CollectorStatusName(CollectorStatus s);  // "starting"
+
+// An extension that also derives from StatusWatcher is told when the collector's status
+// changes (Go's extension.PipelineWatcher): kRunning once every component has started,
+// kStopping before any is shut down. Called on the thread that starts or stops the service.
+class StatusWatcher {
+ public:
+  virtual ~StatusWatcher() = default;
+  virtual void OnCollectorStatus(CollectorStatus status) = 0;
+};
+
+struct PipelineDescription {
+  std::string name;  // "traces", "traces/name"
+  std::vector<Id> receivers;
+  std::vector<Id> processors;
+  std::vector<Id> exporters;
+};
+
+// What the collector runs, for extensions that show it (zpages). Fixed once the service starts.
+struct CollectorDescription {
+  std::string version;
+  std::chrono::system_clock::time_point start_time;
+  std::vector<PipelineDescription> pipelines;
+  std::vector<Id> extensions;
+  std::vector<std::string> summary;  // the start-up banner: where components listen or write
+  std::string effective_config;      // YAML, secrets redacted; empty when unknown
+  std::vector<std::string> feature_gates;
+};
+
 // What a running component may use from the collector. Methods are thread-safe.
 class Host {
  public:
@@ -50,6 +83,8 @@ class Host {
   // A running extension by id ("file_storage", "file_storage/q"), or nullptr. Extensions start
   // before every other component, so receivers, processors and exporters can use them.
   virtual Component* GetExtension(const Id& id) { return nullptr; }
+  // The running collector's description, or nullptr when there is none (tests' hosts).
+  virtual const CollectorDescription* description() const { return nullptr; }
 };
 
 class Component {

@@ -34,8 +34,8 @@ std::string NewInstanceId() {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
   uint64_t hi = gen(), lo = gen();
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;                     // version 4
-  lo = (lo & ~(0xc0ULL << 56)) | (0x80ULL << 56);         // variant 10
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;              // version 4
+  lo = (lo & ~(0xc0ULL << 56)) | (0x80ULL << 56);  // variant 10
   char buf[40];
   std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
@@ -58,20 +58,21 @@ absl::Status Service::StartTelemetry(const TelemetryConfig& telemetry) {
   metrics_.SetConstLabels(
       {{"service_instance_id", attr("service.instance.id", NewInstanceId())},
        {"service_name", attr("service.name", "otelcol-contrib")},
-       {"service_version", attr("service.version", description_.version.empty()
-                                                       ? std::string("unknown")
-                                                       : description_.version)}});
+       {"service_version",
+        attr("service.version",
+             description_.version.empty() ? std::string("unknown") : description_.version)}});
   telemetry::RegisterProcessMetrics(metrics_, std::chrono::steady_clock::now());
   if (telemetry.metrics_level == "none") return absl::OkStatus();
   auto server = telemetry::PrometheusServer::Start(io_, telemetry.metrics_address, &metrics_);
   if (!server.ok()) {
     if (telemetry.metrics_address_explicit) {
-      return absl::Status(server.status().code(), "service::telemetry::metrics: " +
-                                                      std::string(server.status().message()));
+      return absl::Status(server.status().code(),
+                          "service::telemetry::metrics: " + std::string(server.status().message()));
     }
-    spdlog::error("the collector's own metrics are not served: {} (set "
-                  "service::telemetry::metrics::address, or level: none)",
-                  std::string(server.status().message()));
+    spdlog::error(
+        "the collector's own metrics are not served: {} (set "
+        "service::telemetry::metrics::address, or level: none)",
+        std::string(server.status().message()));
     return absl::OkStatus();
   }
   metrics_server_ = *std::move(server);

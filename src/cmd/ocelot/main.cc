@@ -3,6 +3,10 @@
 
 #include "cmd/ocelot/cli.h"
 #include "cmd/ocelot/commands.h"
+#include "cmd/ocelot/diff_command.h"
+#include "cmd/ocelot/select.h"
+#include "cmd/ocelot/top.h"
+#include "cmd/ocelot/verify.h"
 
 #ifndef OCELOT_VERSION
 #define OCELOT_VERSION "0.0.0"
@@ -27,5 +31,23 @@ int main(int argc, char** argv) {
   if (options->command == "validate") return Validate(*options);
   if (options->command == "components") return ListComponents();
   if (options->command == "print-config") return PrintConfig(*options);
+  if (options->command == "select") return SelectCommand(*options);
+  if (options->command == "top") return TopCommand(*options);
+  if (options->command == "diff") {
+    return DiffCommand(*options, ocelot::config::ProcessEnvironment(), std::cout, std::cerr);
+  }
+  if (options->command == "reload") return ReloadCommand();
+  if (options->command == "verify") return VerifyCommand(*options);
+  if (options->command == "config") {
+    const auto& a = options->args;
+    if (!a.empty() && a[0] == "history" && a.size() == 1) return ConfigHistoryCommand();
+    if (!a.empty() && a[0] == "rollback" && a.size() <= 2) {
+      std::optional<int> version;
+      if (a.size() == 2) version = std::atoi(a[1].c_str());
+      return ConfigRollbackCommand(version);
+    }
+    std::cerr << HelpText("config");
+    return 2;
+  }
   return RunCollector(*options);
 }

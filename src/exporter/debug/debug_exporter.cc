@@ -24,7 +24,9 @@ std::string RenderBatch(const Config& config, const pdata::Batch<Request>& batch
 
 }  // namespace
 
-DebugExporter::DebugExporter(const Config& config, std::FILE* out) : config_(config), out_(out) {}
+DebugExporter::DebugExporter(const Config& config, std::FILE* out,
+                             telemetry::MetricsRegistry* metrics, const std::string& id)
+    : config_(config), out_(out), telemetry_(metrics, id) {}
 
 std::string DebugExporter::Render(const pdata::Traces& batch) const {
   size_t resources = 0;
@@ -87,16 +89,22 @@ std::string DebugExporter::Render(const pdata::Logs& batch) const {
 }
 
 absl::Status DebugExporter::Consume(pdata::Traces batch) {
-  Print(Render(batch));
-  return absl::OkStatus();
+  return telemetry::CountExport(telemetry_, pdata::Signal::kTraces, batch.item_count(), [&] {
+    Print(Render(batch));
+    return absl::OkStatus();
+  });
 }
 absl::Status DebugExporter::Consume(pdata::Metrics batch) {
-  Print(Render(batch));
-  return absl::OkStatus();
+  return telemetry::CountExport(telemetry_, pdata::Signal::kMetrics, batch.item_count(), [&] {
+    Print(Render(batch));
+    return absl::OkStatus();
+  });
 }
 absl::Status DebugExporter::Consume(pdata::Logs batch) {
-  Print(Render(batch));
-  return absl::OkStatus();
+  return telemetry::CountExport(telemetry_, pdata::Signal::kLogs, batch.item_count(), [&] {
+    Print(Render(batch));
+    return absl::OkStatus();
+  });
 }
 
 void DebugExporter::Print(const std::string& text) {

@@ -8,6 +8,7 @@
 
 #include "component/component.h"
 #include "exporter/debug/config.h"
+#include "telemetry/obsreport.h"
 
 namespace ocelot::exporter::debug {
 
@@ -16,7 +17,10 @@ class DebugExporter final : public component::ConsumingComponent,
                             public consumer::MetricsConsumer,
                             public consumer::LogsConsumer {
  public:
-  explicit DebugExporter(const Config& config, std::FILE* out = stderr);
+  // `metrics` (may be null) receives otelcol's exporter metrics under `id`.
+  explicit DebugExporter(const Config& config, std::FILE* out = stderr,
+                         telemetry::MetricsRegistry* metrics = nullptr,
+                         const std::string& id = "debug");
 
   absl::Status Start(component::Host&) override { return absl::OkStatus(); }
   void Shutdown() override {}
@@ -38,6 +42,7 @@ class DebugExporter final : public component::ConsumingComponent,
 
   const Config config_;
   std::FILE* out_;
+  telemetry::ExporterTelemetry telemetry_;
   std::mutex mu_;  // serialises writes to out_
 };
 

@@ -17,8 +17,9 @@ class Factory final : public component::ExporterFactory {
     return std::make_unique<Config>();
   }
   absl::StatusOr<std::unique_ptr<component::ConsumingComponent>> Create(
-      const component::CreateSettings&, const component::Config& config) const override {
-    return std::make_unique<DebugExporter>(static_cast<const Config&>(config));
+      const component::CreateSettings& settings, const component::Config& config) const override {
+    return std::make_unique<DebugExporter>(static_cast<const Config&>(config), stderr,
+                                           settings.metrics, settings.id.ToString());
   }
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "component/factory.h"
+#include "exporterhelper/settings.h"
 
 namespace ocelot::exporter::file {
 
@@ -23,6 +24,13 @@ struct Config final : component::Config {
   std::string format = "json";             // json: one object per line; proto: length-prefixed
   std::string compression;                 // "" or "zstd" (each message compressed)
   config::Duration flush_interval = std::chrono::seconds(1);
+  // The exporter helper's sending queue; disabled unless configured, so writes stay synchronous
+  // (back-pressure reaches the receiver) as with otelcol's file exporter.
+  exporterhelper::QueueSettings queue = [] {
+    exporterhelper::QueueSettings q;
+    q.enabled = false;
+    return q;
+  }();
 
   void Decode(config::MapDecoder& d) override {
     d.Field("path", &path);
@@ -39,6 +47,7 @@ struct Config final : component::Config {
     d.Enum("format", &format, {"json", "proto"});
     d.Enum("compression", &compression, {"", "zstd"});
     d.Field("flush_interval", &flush_interval);
+    exporterhelper::DecodeQueue(d, &queue);
   }
 
   void Validate(config::MapDecoder& d) const override {
@@ -50,6 +59,7 @@ struct Config final : component::Config {
       if (append) d.Error("append", "append and rotation cannot be used together");
     }
     if (flush_interval.count() <= 0) d.Error("flush_interval", "flush_interval must be positive");
+    exporterhelper::ValidateQueue(d, queue);
   }
 
   std::vector<std::string> Summary() const override {

@@ -75,8 +75,9 @@ struct FileExporter::FlushTimer {
   FileExporter* owner = nullptr;
 };
 
-FileExporter::FileExporter(const Config& config, std::shared_ptr<spdlog::logger> logger)
-    : config_(config), logger_(std::move(logger)) {}
+FileExporter::FileExporter(const Config& config, std::shared_ptr<spdlog::logger> logger,
+                           telemetry::MetricsRegistry* metrics, const std::string& id)
+    : config_(config), logger_(std::move(logger)), telemetry_(metrics, id) {}
 
 FileExporter::~FileExporter() = default;
 
@@ -136,6 +137,13 @@ absl::Status FileExporter::Consume(pdata::Logs batch) { return Write(batch); }
 template <typename BatchT>
 absl::Status FileExporter::Write(const BatchT& batch) {
   if (batch.empty()) return absl::OkStatus();
+  return telemetry::CountExport(telemetry_, telemetry::SignalOf<BatchT>(),
+                                static_cast<int64_t>(batch.item_count()),
+                                [&] { return WriteEncoded(batch); });
+}
+
+template <typename BatchT>
+absl::Status FileExporter::WriteEncoded(const BatchT& batch) {
   std::string encoded;
   if (config_.format == "proto") {
     AppendProto(batch, &encoded);

@@ -14,6 +14,7 @@
 #include "component/component.h"
 #include "exporter/file/config.h"
 #include "exporter/file/rotating_file.h"
+#include "telemetry/obsreport.h"
 
 namespace ocelot::exporter::file {
 
@@ -22,7 +23,9 @@ class FileExporter final : public component::ConsumingComponent,
                            public consumer::MetricsConsumer,
                            public consumer::LogsConsumer {
  public:
-  FileExporter(const Config& config, std::shared_ptr<spdlog::logger> logger);
+  // `metrics` (may be null) receives otelcol's exporter metrics under `id`.
+  FileExporter(const Config& config, std::shared_ptr<spdlog::logger> logger,
+               telemetry::MetricsRegistry* metrics = nullptr, const std::string& id = "file");
   ~FileExporter() override;
 
   absl::Status Start(component::Host& host) override;
@@ -41,13 +44,16 @@ class FileExporter final : public component::ConsumingComponent,
 
  private:
   template <typename BatchT>
-  absl::Status Write(const BatchT& batch);
+  absl::Status Write(const BatchT& batch);  // counts, then WriteEncoded
+  template <typename BatchT>
+  absl::Status WriteEncoded(const BatchT& batch);
   absl::Status AppendEncoded(std::string_view encoded);  // takes mu_
   absl::Status FlushLocked();
   void ScheduleFlush();
 
   const Config config_;
   std::shared_ptr<spdlog::logger> logger_;
+  telemetry::ExporterTelemetry telemetry_;
 
   std::mutex mu_;  // guards file_, buffer_, stopped_
   std::unique_ptr<RotatingFile> file_;

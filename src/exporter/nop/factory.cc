@@ -15,8 +15,8 @@ class Factory final : public component::ExporterFactory {
     return std::make_unique<Config>();
   }
   absl::StatusOr<std::unique_ptr<component::ConsumingComponent>> Create(
-      const component::CreateSettings&, const component::Config&) const override {
-    return std::make_unique<NopExporter>();
+      const component::CreateSettings& settings, const component::Config&) const override {
+    return std::make_unique<NopExporter>(settings.metrics, settings.id.ToString());
   }
 };
 

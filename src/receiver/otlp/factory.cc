@@ -18,9 +18,10 @@ class Factory final : public component::ReceiverFactory {
     return std::make_unique<Config>();
   }
   absl::StatusOr<std::unique_ptr<component::Component>> Create(
-      const component::CreateSettings&, const component::Config& config,
+      const component::CreateSettings& settings, const component::Config& config,
       const component::NextConsumers& next) const override {
-    return std::make_unique<OtlpReceiver>(static_cast<const Config&>(config), next);
+    return std::make_unique<OtlpReceiver>(static_cast<const Config&>(config), next,
+                                          settings.metrics, settings.id.ToString());
   }
 };
 

@@ -48,14 +48,20 @@ grpc::Status ToGrpcStatus(const absl::Status& s) {
 template <typename ServiceBase, typename Request, typename Response>
 class ExportService final : public ServiceBase {
  public:
-  explicit ExportService(consumer::Consumer<pdata::Batch<Request>>* next) : next_(next) {
+  ExportService(consumer::Consumer<pdata::Batch<Request>>* next,
+                telemetry::ReceiverTelemetry* telemetry)
+      : next_(next), telemetry_(telemetry) {
     this->SetMessageAllocatorFor_Export(&allocator_);
   }
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context, const Request*,
                                    Response*) override {
     auto* holder = static_cast<ChunkHolder<Request, Response>*>(context->GetRpcAllocatorState());
-    absl::Status s = next_->Consume(pdata::Batch<Request>(holder->TakeChunk()));
+    const auto started = telemetry::Clock::now();
+    pdata::Batch<Request> batch(holder->TakeChunk());
+    const int64_t items = static_cast<int64_t>(batch.item_count());
+    absl::Status s = next_->Consume(std::move(batch));
+    if (telemetry_) telemetry_->Record(telemetry::SignalOf<Request>(), items, s, started);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
@@ -63,6 +69,7 @@ class ExportService final : public ServiceBase {
 
  private:
   consumer::Consumer<pdata::Batch<Request>>* next_;
+  telemetry::ReceiverTelemetry* telemetry_;
   ChunkAllocator<Request, Response> allocator_;
 };
 
@@ -83,8 +90,12 @@ struct GrpcServer::Services {
       logs;
 };
 
-GrpcServer::GrpcServer(GrpcConfig config, component::NextConsumers next)
-    : config_(std::move(config)), next_(next), services_(std::make_unique<Services>()) {}
+GrpcServer::GrpcServer(GrpcConfig config, component::NextConsumers next,
+                       telemetry::ReceiverTelemetry* telemetry)
+    : config_(std::move(config)),
+      next_(next),
+      telemetry_(telemetry),
+      services_(std::make_unique<Services>()) {}
 
 GrpcServer::~GrpcServer() { Shutdown(); }
 
@@ -100,16 +111,18 @@ absl::Status GrpcServer::Start() {
   builder.AddListeningPort(config_.endpoint, grpc::InsecureServerCredentials(), &port_);
   // A signal no pipeline routes from this receiver is not served: clients get UNIMPLEMENTED.
   if (next_.traces) {
-    services_->traces = std::make_unique<std::decay_t<decltype(*services_->traces)>>(next_.traces);
+    services_->traces =
+        std::make_unique<std::decay_t<decltype(*services_->traces)>>(next_.traces, telemetry_);
     builder.RegisterService(services_->traces.get());
   }
   if (next_.metrics) {
     services_->metrics =
-        std::make_unique<std::decay_t<decltype(*services_->metrics)>>(next_.metrics);
+        std::make_unique<std::decay_t<decltype(*services_->metrics)>>(next_.metrics, telemetry_);
     builder.RegisterService(services_->metrics.get());
   }
   if (next_.logs) {
-    services_->logs = std::make_unique<std::decay_t<decltype(*services_->logs)>>(next_.logs);
+    services_->logs =
+        std::make_unique<std::decay_t<decltype(*services_->logs)>>(next_.logs, telemetry_);
     builder.RegisterService(services_->logs.get());
   }
   server_ = builder.BuildAndStart();

@@ -13,12 +13,15 @@
 
 #include "component/component.h"
 #include "receiver/otlp/config.h"
+#include "telemetry/obsreport.h"
 
 namespace ocelot::receiver::otlp {
 
 class GrpcServer {
  public:
-  GrpcServer(GrpcConfig config, component::NextConsumers next);
+  // `telemetry` (borrowed, may be null) counts accepted and refused items.
+  GrpcServer(GrpcConfig config, component::NextConsumers next,
+             telemetry::ReceiverTelemetry* telemetry = nullptr);
   ~GrpcServer();
 
   // Binds and starts serving. A busy port fails with "listen on <endpoint>: ...".
@@ -31,6 +34,7 @@ class GrpcServer {
   struct Services;
   GrpcConfig config_;
   component::NextConsumers next_;
+  telemetry::ReceiverTelemetry* telemetry_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

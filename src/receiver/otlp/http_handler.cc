@@ -228,7 +228,8 @@ net::HttpResponse OkResponse(Encoding encoding) {
 
 template <typename Request>
 net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
-                         std::string_view type_name, const net::HttpRequest& request) {
+                         std::string_view type_name, const net::HttpRequest& request,
+                         telemetry::ReceiverTelemetry* telemetry) {
   if (request.method != "POST") {
     net::HttpResponse r =
         HttpHandler::ErrorResponse(request, 405, "405 method not allowed, supported: [POST]");
@@ -259,7 +260,10 @@ net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
   pdata::Batch<Request> batch(std::move(chunk));
   // As otelcol does: an empty request is acknowledged without troubling the pipeline.
   if (batch.item_count() == 0) return OkResponse(*encoding);
+  const auto started = telemetry::Clock::now();
+  const int64_t items = static_cast<int64_t>(batch.item_count());
   absl::Status s = next.Consume(std::move(batch));
+  if (telemetry) telemetry->Record(telemetry::SignalOf<Request>(), items, s, started);
   if (s.ok()) return OkResponse(*encoding);
   int code = static_cast<int>(s.code());
   if (consumer::IsRetryable(s)) {
@@ -272,18 +276,19 @@ net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
 
 }  // namespace
 
-HttpHandler::HttpHandler(HttpPaths paths, component::NextConsumers next)
-    : paths_(std::move(paths)), next_(next) {}
+HttpHandler::HttpHandler(HttpPaths paths, component::NextConsumers next,
+                         telemetry::ReceiverTelemetry* telemetry)
+    : paths_(std::move(paths)), next_(next), telemetry_(telemetry) {}
 
 net::HttpResponse HttpHandler::Handle(const net::HttpRequest& request) {
   if (next_.traces != nullptr && request.path == paths_.traces) {
-    return Export(*next_.traces, "ExportTraceServiceRequest", request);
+    return Export(*next_.traces, "ExportTraceServiceRequest", request, telemetry_);
   }
   if (next_.metrics != nullptr && request.path == paths_.metrics) {
-    return Export(*next_.metrics, "ExportMetricsServiceRequest", request);
+    return Export(*next_.metrics, "ExportMetricsServiceRequest", request, telemetry_);
   }
   if (next_.logs != nullptr && request.path == paths_.logs) {
-    return Export(*next_.logs, "ExportLogsServiceRequest", request);
+    return Export(*next_.logs, "ExportLogsServiceRequest", request, telemetry_);
   }
   std::string served;
   for (const auto& [consumer, path] :

@@ -7,6 +7,7 @@
 
 #include "component/component.h"
 #include "net/http_server.h"
+#include "telemetry/obsreport.h"
 
 namespace ocelot::receiver::otlp {
 
@@ -24,8 +25,10 @@ struct HttpPaths {
 // construction, so that is safe. The consumers must outlive it.
 class HttpHandler {
  public:
-  // A null consumer means the signal is not routed: its path answers 404.
-  HttpHandler(HttpPaths paths, component::NextConsumers next);
+  // A null consumer means the signal is not routed: its path answers 404. `telemetry`
+  // (borrowed, may be null) counts accepted and refused items.
+  HttpHandler(HttpPaths paths, component::NextConsumers next,
+              telemetry::ReceiverTelemetry* telemetry = nullptr);
 
   net::HttpResponse Handle(const net::HttpRequest& request);
 
@@ -38,6 +41,7 @@ class HttpHandler {
  private:
   const HttpPaths paths_;
   const component::NextConsumers next_;
+  telemetry::ReceiverTelemetry* const telemetry_;
 };
 
 }  // namespace ocelot::receiver::otlp

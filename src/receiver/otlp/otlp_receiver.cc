@@ -6,14 +6,18 @@
 
 namespace ocelot::receiver::otlp {
 
-OtlpReceiver::OtlpReceiver(const Config& config, component::NextConsumers next)
-    : config_(config), next_(next) {}
+OtlpReceiver::OtlpReceiver(const Config& config, component::NextConsumers next,
+                           telemetry::MetricsRegistry* metrics, const std::string& id)
+    : config_(config),
+      next_(next),
+      grpc_telemetry_(metrics, id, "grpc"),
+      http_telemetry_(metrics, id, "http") {}
 
 OtlpReceiver::~OtlpReceiver() { Shutdown(); }
 
 absl::Status OtlpReceiver::Start(component::Host& host) {
   if (config_.grpc) {
-    grpc_ = std::make_unique<GrpcServer>(*config_.grpc, next_);
+    grpc_ = std::make_unique<GrpcServer>(*config_.grpc, next_, &grpc_telemetry_);
     if (absl::Status s = grpc_->Start(); !s.ok()) {
       grpc_.reset();
       return s;
@@ -22,7 +26,7 @@ absl::Status OtlpReceiver::Start(component::Host& host) {
   if (config_.http) {
     HttpPaths paths{config_.http->traces_url_path, config_.http->metrics_url_path,
                     config_.http->logs_url_path};
-    http_handler_ = std::make_unique<HttpHandler>(paths, next_);
+    http_handler_ = std::make_unique<HttpHandler>(paths, next_, &http_telemetry_);
     net::HttpServerOptions options;
     options.endpoint = config_.http->endpoint;
     options.max_request_body_bytes = static_cast<size_t>(config_.http->max_request_body_size);

@@ -6,6 +6,7 @@
 
 #include "component/component.h"
 #include "receiver/otlp/config.h"
+#include "telemetry/obsreport.h"
 
 namespace ocelot::net {
 class HttpServer;
@@ -18,7 +19,9 @@ class HttpHandler;
 
 class OtlpReceiver final : public component::Component {
  public:
-  OtlpReceiver(const Config& config, component::NextConsumers next);
+  // `metrics` (may be null) receives otelcol's receiver metrics under `id`.
+  OtlpReceiver(const Config& config, component::NextConsumers next,
+               telemetry::MetricsRegistry* metrics = nullptr, const std::string& id = "otlp");
   ~OtlpReceiver() override;
 
   absl::Status Start(component::Host& host) override;
@@ -31,6 +34,8 @@ class OtlpReceiver final : public component::Component {
  private:
   const Config config_;
   const component::NextConsumers next_;
+  telemetry::ReceiverTelemetry grpc_telemetry_;
+  telemetry::ReceiverTelemetry http_telemetry_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<HttpHandler> http_handler_;
   std::unique_ptr<net::HttpServer> http_;

@@ -1,0 +1,27 @@
+// The zpages extension's one registration point.
+#include "extension/zpages/factory.h"
+
+#include "extension/zpages/zpages_extension.h"
+
+namespace ocelot::extension::zpages {
+namespace {
+
+class Factory final : public component::ExtensionFactory {
+ public:
+  std::string type() const override { return "zpages"; }
+  component::Stability stability() const override { return component::Stability::kBeta; }
+  std::unique_ptr<component::Config> CreateDefaultConfig() const override {
+    return std::make_unique<Config>();
+  }
+  absl::StatusOr<std::unique_ptr<component::Component>> Create(
+      const component::CreateSettings& settings, const component::Config& config) const override {
+    return std::make_unique<ZpagesExtension>(static_cast<const Config&>(config), settings.logger,
+                                             settings.metrics);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<component::ExtensionFactory> MakeFactory() { return std::make_unique<Factory>(); }
+
+}  // namespace ocelot::extension::zpages
