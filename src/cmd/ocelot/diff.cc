@@ -4,10 +4,9 @@
 #include "cmd/ocelot/diff.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
-#include <map>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cmd/ocelot/lint.h"
 

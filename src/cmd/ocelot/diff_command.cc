@@ -36,8 +36,9 @@ std::string Table(const std::vector<AspectRow>& rows, const std::string& left,
     return "| " + pad(a, w[0]) + " | " + pad(b, w[1]) + " | " + pad(c, w[2]) + " |\n";
   };
   std::string out = line("Aspect", left, right);
-  out += "|" + std::string(w[0] + 2, '-') + "|" + std::string(w[1] + 2, '-') + "|" +
-         std::string(w[2] + 2, '-') + "|\n";
+  out += "|";
+  for (size_t width : w) out.append(width + 2, '-').append("|");
+  out += "\n";
   for (const AspectRow& r : rows) out += line(r.aspect, r.left, r.right);
   return out;
 }
