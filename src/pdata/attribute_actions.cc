@@ -645,6 +645,10 @@ void DecodeAttributeActions(config::MapDecoder& d, std::string_view key,
     a.Field("converted_type", &spec.converted_type);
     a.Field("action", &spec.action);
     a.Finish();
+    if (item.is_null()) {
+      a.Error("empty action (expected key, action and the fields the action needs)");
+      continue;
+    }
     if (!item.is_map()) continue;  // already reported by the decoder
     if (auto problem = CheckAction(spec)) {
       if (problem->first.empty()) {

@@ -315,6 +315,14 @@ TEST(AttributeActionsDecode, ReportsEachProblemAtItsKey) {
             "\"from_attribute\" and \"from_context\" may be set");
 }
 
+TEST(AttributeActionsDecode, AnEmptyListItemIsAnError) {
+  Decoded d = Decode("attributes:\n  -\n");
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_NE(d.errors[0].find("processors::resource::attributes[0]: empty action"),
+            std::string::npos)
+      << d.errors[0];
+}
+
 TEST(AttributeActionsDecode, AnInvalidRegexIsAnError) {
   Decoded d = Decode("attributes: [{pattern: 'a(', action: delete}]\n");
   ASSERT_EQ(d.errors.size(), 1u);
