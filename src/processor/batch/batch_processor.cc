@@ -14,8 +14,11 @@ struct BatchProcessor<BatchT>::TimerState {
 
 template <typename BatchT>
 BatchProcessor<BatchT>::BatchProcessor(const Config& config, consumer::Consumer<BatchT>* next,
-                                       std::shared_ptr<spdlog::logger> logger)
-    : config_(config), next_(next), logger_(std::move(logger)) {}
+                                       std::shared_ptr<spdlog::logger> logger,
+                                       telemetry::MetricsRegistry* metrics, const std::string& id)
+    : config_(config), next_(next), logger_(std::move(logger)) {
+  if (metrics) telemetry_.emplace(metrics, id);
+}
 
 template <typename BatchT>
 BatchProcessor<BatchT>::~BatchProcessor() = default;
@@ -41,7 +44,7 @@ void BatchProcessor<BatchT>::Shutdown() {
     timer_state_->owner = nullptr;
     timer_state_->timer.cancel();
   }
-  if (!rest.empty()) Send(std::move(rest));
+  if (!rest.empty()) Send(std::move(rest), telemetry::BatchProcessorTelemetry::Trigger::kShutdown);
 }
 
 template <typename BatchT>
@@ -63,12 +66,14 @@ absl::Status BatchProcessor<BatchT>::Consume(BatchT batch) {
       }
     }
   }
-  if (!ready.empty()) Send(std::move(ready));
+  if (!ready.empty())
+    Send(std::move(ready), telemetry::BatchProcessorTelemetry::Trigger::kBatchSize);
   return absl::OkStatus();
 }
 
 template <typename BatchT>
-void BatchProcessor<BatchT>::Send(BatchT ready) {
+void BatchProcessor<BatchT>::Send(BatchT ready,
+                                  telemetry::BatchProcessorTelemetry::Trigger trigger) {
   while (!ready.empty()) {
     BatchT piece;
     if (config_.send_batch_max_size > 0 && ready.item_count() > config_.send_batch_max_size) {
@@ -78,6 +83,7 @@ void BatchProcessor<BatchT>::Send(BatchT ready) {
       ready.Clear();
     }
     size_t items = piece.item_count();
+    if (telemetry_) telemetry_->RecordSend(trigger, static_cast<int64_t>(items));
     absl::Status s = next_->Consume(std::move(piece));
     if (!s.ok()) {
       logger_->warn("dropped {} items: the next consumer refused them: {}", items,
@@ -111,7 +117,7 @@ void BatchProcessor<BatchT>::OnTimer() {
     ready = std::move(pending_);
     pending_.Clear();
   }
-  if (!ready.empty()) Send(std::move(ready));
+  if (!ready.empty()) Send(std::move(ready), telemetry::BatchProcessorTelemetry::Trigger::kTimeout);
 }
 
 template <typename BatchT>

@@ -9,9 +9,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "component/component.h"
 #include "processor/batch/config.h"
+#include "telemetry/obsreport.h"
 
 namespace ocelot::processor::batch {
 
@@ -19,8 +22,10 @@ template <typename BatchT>
 class BatchProcessor final : public component::ConsumingComponent,
                              public consumer::Consumer<BatchT> {
  public:
+  // `metrics` may be null (tests); then nothing is counted.
   BatchProcessor(const Config& config, consumer::Consumer<BatchT>* next,
-                 std::shared_ptr<spdlog::logger> logger);
+                 std::shared_ptr<spdlog::logger> logger,
+                 telemetry::MetricsRegistry* metrics = nullptr, const std::string& id = "batch");
   ~BatchProcessor() override;
 
   absl::Status Start(component::Host& host) override;
@@ -34,13 +39,14 @@ class BatchProcessor final : public component::ConsumingComponent,
  private:
   struct TimerState;
   // Sends `ready` in pieces of at most send_batch_max_size items.
-  void Send(BatchT ready);
+  void Send(BatchT ready, telemetry::BatchProcessorTelemetry::Trigger trigger);
   void ArmTimer();  // requires mu_
   void OnTimer();
 
   const Config config_;
   consumer::Consumer<BatchT>* const next_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::optional<telemetry::BatchProcessorTelemetry> telemetry_;
 
   std::mutex mu_;  // guards pending_, timer_armed_, stopped_
   BatchT pending_;

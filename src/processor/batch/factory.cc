@@ -22,11 +22,14 @@ class Factory final : public component::ProcessorFactory {
     const auto& cfg = static_cast<const Config&>(config);
     switch (signal) {
       case pdata::Signal::kTraces:
-        return std::make_unique<BatchProcessor<pdata::Traces>>(cfg, next.traces, settings.logger);
+        return std::make_unique<BatchProcessor<pdata::Traces>>(
+            cfg, next.traces, settings.logger, settings.metrics, settings.id.ToString());
       case pdata::Signal::kMetrics:
-        return std::make_unique<BatchProcessor<pdata::Metrics>>(cfg, next.metrics, settings.logger);
+        return std::make_unique<BatchProcessor<pdata::Metrics>>(
+            cfg, next.metrics, settings.logger, settings.metrics, settings.id.ToString());
       case pdata::Signal::kLogs:
-        return std::make_unique<BatchProcessor<pdata::Logs>>(cfg, next.logs, settings.logger);
+        return std::make_unique<BatchProcessor<pdata::Logs>>(
+            cfg, next.logs, settings.logger, settings.metrics, settings.id.ToString());
     }
     return absl::InternalError("unknown signal");
   }

@@ -118,3 +118,29 @@ TEST(BatchConfig, MaxSizeBelowSizeIsAnError) {
 
 }  // namespace
 }  // namespace ocelot::processor::batch
+
+namespace ocelot::processor::batch {
+namespace {
+
+TEST(BatchProcessorTelemetry, CountsSizeAndTimeoutTriggeredSends) {
+  ocelot::testing::TestHost host;
+  ocelot::testing::RecordingConsumer<pdata::Traces> sink;
+  telemetry::MetricsRegistry metrics;
+  BatchProcessor<pdata::Traces> p(MakeConfig(4, 0, std::chrono::milliseconds(10)), &sink,
+                                  spdlog::default_logger(), &metrics, "batch");
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(pdata::Traces(ocelot::testing::MakeTraces(1, 5))).ok());  // size trigger
+  ASSERT_TRUE(p.Consume(pdata::Traces(ocelot::testing::MakeTraces(1, 1))).ok());  // timeout
+  ASSERT_TRUE(sink.WaitForItems(6));
+  p.Shutdown();
+  std::string text = metrics.PrometheusText();
+  EXPECT_NE(text.find("otelcol_processor_batch_batch_size_trigger_send{processor=\"batch\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("otelcol_processor_batch_timeout_trigger_send{processor=\"batch\"} 1"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace ocelot::processor::batch
