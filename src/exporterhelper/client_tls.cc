@@ -67,7 +67,8 @@ void ValidateClientTls(config::MapDecoder& d, const ClientTlsSettings& s) {
     d.Error("tls", "for auth via TLS, provide both certificate and key, or neither");
   }
   for (const std::string* v : {&s.min_version, &s.max_version}) {
-    if (!v->empty() && std::find(kTlsVersions.begin(), kTlsVersions.end(), *v) == kTlsVersions.end()) {
+    if (!v->empty() &&
+        std::find(kTlsVersions.begin(), kTlsVersions.end(), *v) == kTlsVersions.end()) {
       d.Error("tls", "unsupported TLS version: \"" + *v + "\" (expected 1.0, 1.1, 1.2 or 1.3)");
     }
   }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "exporterhelper/backoff.h"
+#include "exporterhelper/journal.h"
 
 namespace ocelot::exporterhelper {
 namespace {
@@ -59,8 +60,9 @@ absl::Status Exporter::Start(component::Host& host) {
       const telemetry::Labels labels = {{"exporter", id_.ToString()}};
       queue_size_ = &metrics_->GetGauge("otelcol_exporter_queue_size", labels,
                                         "Current size of the retry queue (in batches)");
-      metrics_->GetGauge("otelcol_exporter_queue_capacity", labels,
-                         "Fixed capacity of the retry queue (in batches)")
+      metrics_
+          ->GetGauge("otelcol_exporter_queue_capacity", labels,
+                     "Fixed capacity of the retry queue (in batches)")
           .Set(static_cast<double>(capacity));
     }
     UpdateQueueGauge();
@@ -87,9 +89,10 @@ void Exporter::Shutdown() {
     if (queue_->persistent()) {
       size_t kept = queue_->Size();
       if (kept > 0) {
-        logger_->info("{} batches ({} items) stay in the persistent queue and are sent after the "
-                      "next start",
-                      kept, queue_->WaitingItems());
+        logger_->info(
+            "{} batches ({} items) stay in the persistent queue and are sent after the "
+            "next start",
+            kept, queue_->WaitingItems());
       }
     } else if (drained_dropped_batches_ > 0) {
       logger_->error("shutdown: dropped {} items ({} batches) that could not be sent within {}",
@@ -116,20 +119,25 @@ absl::Status Exporter::Submit(Request request) {
     auto started = telemetry::Clock::now();
     absl::Status s = SendWithRetry(request);
     Record(request, s, started);
+    if (consumer::IsRetryable(s)) MarkRefused(request);
     return s;
   }
   pdata::Signal signal = SignalOf(request);
-  absl::Status s = queue_->Offer(std::move(request));
+  absl::Status s = queue_->Offer(request);
   if (!s.ok()) {
+    // The caller may have answered its client already (a batch processor in between): an
+    // entrance journal must keep this data for a later attempt.
+    MarkRefused(request);
     if (telemetry::Counter* c = enqueue_failed_.For(signal)) c->Add(static_cast<int64_t>(items));
     // Under sustained overload every refused batch would log; one line a second says enough.
     int64_t now = Clock::now().time_since_epoch().count();
     int64_t last = last_full_log_ns_.load(std::memory_order_relaxed);
     if (now - last >= std::chrono::nanoseconds(std::chrono::seconds(1)).count() &&
         last_full_log_ns_.compare_exchange_strong(last, now)) {
-      logger_->error("Exporting failed. Rejecting data. {} (rejected_items: {}, refused since last "
-                     "report: {})",
-                     std::string(s.message()), items, suppressed_full_logs_.exchange(0) + 1);
+      logger_->error(
+          "Exporting failed. Rejecting data. {} (rejected_items: {}, refused since last "
+          "report: {})",
+          std::string(s.message()), items, suppressed_full_logs_.exchange(0) + 1);
     } else {
       suppressed_full_logs_.fetch_add(1, std::memory_order_relaxed);
     }
@@ -153,14 +161,17 @@ absl::Status Exporter::SendWithRetry(const Request& request) {
     absl::Status s = SendOnce(request);
     if (s.ok()) return s;
     if (!consumer::IsRetryable(s)) {
-      logger_->error("Exporting failed. The error is not retryable. Dropping data. {} "
-                     "(dropped_items: {})",
-                     std::string(s.message()), ItemCount(request));
+      logger_->error(
+          "Exporting failed. The error is not retryable. Dropping data. {} "
+          "(dropped_items: {})",
+          std::string(s.message()), ItemCount(request));
       return s;
     }
     if (!settings_.retry.enabled) return s;
     if (stopping_) {
-      if (persistent) return absl::AbortedError("interrupted due to shutdown: " + std::string(s.message()));
+      if (persistent) {
+        return absl::AbortedError("interrupted due to shutdown: " + std::string(s.message()));
+      }
       return s;  // a draining memory queue tries each batch once
     }
     if (!backoff) backoff.emplace(settings_.retry);
@@ -172,10 +183,10 @@ absl::Status Exporter::SendWithRetry(const Request& request) {
     logger_->info("Exporting failed. Will retry the request after interval. {} (interval: {})",
                   std::string(s.message()), FormatDelay(*delay));
     std::unique_lock lock(stop_mu_);
-    if (stop_cv_.wait_for(lock, *delay, [&] { return stopping_.load(); })) {
-      if (persistent) return absl::AbortedError("interrupted due to shutdown: " + std::string(s.message()));
-      // A memory queue gets one more attempt while draining (the loop returns after it).
+    if (stop_cv_.wait_for(lock, *delay, [&] { return stopping_.load(); }) && persistent) {
+      return absl::AbortedError("interrupted due to shutdown: " + std::string(s.message()));
     }
+    // Interrupted or not, a memory queue makes one more attempt (draining: the last one).
   }
 }
 

@@ -24,7 +24,7 @@ std::string QueueKey(uint64_t seq) {
 
 // --- MemoryQueue ---
 
-absl::Status MemoryQueue::Offer(Request request) {
+absl::Status MemoryQueue::Offer(Request& request) {
   {
     std::lock_guard lock(mu_);
     if (closed_) return consumer::Retryable("the exporter is shutting down");
@@ -72,16 +72,17 @@ absl::StatusOr<std::unique_ptr<PersistentQueue>> PersistentQueue::Open(
   std::unique_ptr<PersistentQueue> q(
       new PersistentQueue(std::move(client), capacity, std::move(logger)));
   size_t items = 0;
-  absl::Status s = q->client_->Scan(kQueuePrefix, [&](std::string_view key, std::string_view value) {
-    if (key.size() != 9) return true;  // not ours
-    uint64_t seq = 0;
-    for (size_t i = 1; i < 9; ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
-    size_t n = RecordItemCount(value);
-    q->waiting_.push_back(Waiting{seq, n});
-    q->next_seq_ = std::max(q->next_seq_, seq + 1);
-    items += n;
-    return true;
-  });
+  absl::Status s =
+      q->client_->Scan(kQueuePrefix, [&](std::string_view key, std::string_view value) {
+        if (key.size() != 9) return true;  // not ours
+        uint64_t seq = 0;
+        for (size_t i = 1; i < 9; ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
+        size_t n = RecordItemCount(value);
+        q->waiting_.push_back(Waiting{seq, n});
+        q->next_seq_ = std::max(q->next_seq_, seq + 1);
+        items += n;
+        return true;
+      });
   if (!s.ok()) return s;
   if (!q->waiting_.empty()) {
     q->logger_->info(
@@ -91,7 +92,7 @@ absl::StatusOr<std::unique_ptr<PersistentQueue>> PersistentQueue::Open(
   return q;
 }
 
-absl::Status PersistentQueue::Offer(Request request) {
+absl::Status PersistentQueue::Offer(Request& request) {
   uint64_t seq;
   {
     std::lock_guard lock(mu_);
@@ -159,9 +160,10 @@ std::optional<QueueItem> PersistentQueue::Take() {
 void PersistentQueue::Done(const QueueItem& item) {
   absl::Status s = client_->Delete(QueueKey(item.id));
   if (!s.ok()) {
-    logger_->error("persistent queue: cannot delete sent batch {} (it will be sent again after a "
-                   "restart): {}",
-                   item.id, std::string(s.message()));
+    logger_->error(
+        "persistent queue: cannot delete sent batch {} (it will be sent again after a "
+        "restart): {}",
+        item.id, std::string(s.message()));
   }
   {
     std::lock_guard lock(mu_);

@@ -31,9 +31,9 @@ struct QueueItem {
 class Queue {
  public:
   virtual ~Queue() = default;
-  // OK once the queue holds the batch (a persistent queue: on disk). A full queue answers
-  // consumer::Retryable("sending queue is full").
-  virtual absl::Status Offer(Request request) = 0;
+  // OK once the queue holds the batch (a persistent queue: on disk); `request` is moved from
+  // only then. A full queue answers consumer::Retryable("sending queue is full").
+  virtual absl::Status Offer(Request& request) = 0;
   // Blocks until an item is available. nullopt once the queue is closed and has nothing more
   // to hand out.
   virtual std::optional<QueueItem> Take() = 0;
@@ -53,7 +53,7 @@ class Queue {
 class MemoryQueue final : public Queue {
  public:
   explicit MemoryQueue(size_t capacity) : capacity_(capacity) {}
-  absl::Status Offer(Request request) override;
+  absl::Status Offer(Request& request) override;
   std::optional<QueueItem> Take() override;
   void Done(const QueueItem&) override {}
   void Close() override;
@@ -80,7 +80,7 @@ class PersistentQueue final : public Queue {
       std::unique_ptr<StorageClient> client, size_t capacity,
       std::shared_ptr<spdlog::logger> logger);
 
-  absl::Status Offer(Request request) override;
+  absl::Status Offer(Request& request) override;
   std::optional<QueueItem> Take() override;
   void Done(const QueueItem& item) override;
   void Close() override;

@@ -67,7 +67,8 @@ absl::StatusOr<Request> DecodeRequest(std::string_view record) {
 size_t RecordItemCount(std::string_view record) {
   if (record.size() < kHeaderSize || record[0] != kFormat) return 0;
   uint32_t items = 0;
-  for (int i = 0; i < 4; ++i) items |= static_cast<uint32_t>(static_cast<uint8_t>(record[2 + i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    items |= static_cast<uint32_t>(static_cast<uint8_t>(record[2 + i])) << (8 * i);
   return items;
 }
 

@@ -41,9 +41,9 @@ class StorageClient {
   }
   // Calls `fn` for each record whose key starts with `prefix`, in bytewise key order, until it
   // returns false. The views are valid only during the call.
-  virtual absl::Status Scan(std::string_view prefix,
-                            const std::function<bool(std::string_view key,
-                                                     std::string_view value)>& fn) = 0;
+  virtual absl::Status Scan(
+      std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
 };
 
 class StorageExtension {

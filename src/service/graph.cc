@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "exporterhelper/journal.h"
+
 namespace ocelot::service {
 
 using component::ConsumingComponent;
@@ -24,6 +26,44 @@ consumer::Consumer<BatchT>*& Slot(NextConsumers& n) {
   if constexpr (std::is_same_v<BatchT, pdata::Traces>) return n.traces;
   if constexpr (std::is_same_v<BatchT, pdata::Metrics>) return n.metrics;
   if constexpr (std::is_same_v<BatchT, pdata::Logs>) return n.logs;
+}
+
+// Puts an entrance journal between receiver `id` and the pipelines it feeds, for each signal
+// whose pipelines hold data in processors before exporters with persistent queues, so a client
+// is answered OK only once its data is on disk (exporterhelper/journal.h). Rewrites `next`.
+std::unique_ptr<exporterhelper::Journal> MaybeJournal(
+    const ServiceConfig& config, const Id& id, const std::map<Id, ConsumingComponent*>& exporters,
+    const component::CreateSettings& settings, NextConsumers* next) {
+  NextConsumers journaled;
+  std::optional<Id> storage;
+  auto consider = [&]<typename BatchT>(BatchT*, pdata::Signal signal) {
+    if (Slot<BatchT>(*next) == nullptr) return;
+    std::vector<exporterhelper::FedPipeline> fed;
+    for (const PipelineConfig& p : config.pipelines) {
+      if (p.signal != signal ||
+          std::find(p.receivers.begin(), p.receivers.end(), id) == p.receivers.end()) {
+        continue;
+      }
+      exporterhelper::FedPipeline f;
+      f.has_processors = !p.processors.empty();
+      for (const Id& e : p.exporters) f.exporters.push_back(exporters.at(e));
+      fed.push_back(std::move(f));
+    }
+    if (auto s = exporterhelper::JournalStorageFor(fed)) {
+      Slot<BatchT>(journaled) = Slot<BatchT>(*next);
+      if (!storage) storage = s;
+    }
+  };
+  consider(static_cast<pdata::Traces*>(nullptr), pdata::Signal::kTraces);
+  consider(static_cast<pdata::Metrics*>(nullptr), pdata::Signal::kMetrics);
+  consider(static_cast<pdata::Logs*>(nullptr), pdata::Signal::kLogs);
+  if (!storage) return nullptr;
+  auto journal = std::make_unique<exporterhelper::Journal>(settings, *storage, journaled);
+  NextConsumers entrances = journal->entrances();
+  if (entrances.traces) next->traces = entrances.traces;
+  if (entrances.metrics) next->metrics = entrances.metrics;
+  if (entrances.logs) next->logs = entrances.logs;
+  return journal;
 }
 
 }  // namespace
@@ -123,6 +163,7 @@ absl::StatusOr<std::unique_ptr<Graph>> Graph::Build(
       }
     }
   }
+  std::vector<Node> journals;
   for (const Id& id : receiver_ids) {
     NextConsumers next;
     auto route = [&]<typename BatchT>(BatchT*) {
@@ -144,6 +185,9 @@ absl::StatusOr<std::unique_ptr<Graph>> Graph::Build(
     route(static_cast<pdata::Traces*>(nullptr));
     route(static_cast<pdata::Metrics*>(nullptr));
     route(static_cast<pdata::Logs*>(nullptr));
+    if (auto journal = MaybeJournal(config, id, exporters, settings_for(id, "receiver"), &next)) {
+      journals.push_back(Node{"journal of receiver " + id.ToString(), std::move(journal)});
+    }
     const ComponentEntry& e = config.receivers.at(id);
     auto* f = static_cast<const component::ReceiverFactory*>(e.factory);
     auto c = f->Create(settings_for(id, "receiver"), *e.config, next);
@@ -151,6 +195,9 @@ absl::StatusOr<std::unique_ptr<Graph>> Graph::Build(
     g->receivers_.push_back(Node{"receiver " + id.ToString(), *std::move(c)});
     for (auto& line : e.config->Summary()) g->summary_.push_back(id.ToString() + ": " + line);
   }
+  // As a last processor stage: journals start after every processor (they pass on what the
+  // previous run left) and stop after every processor has flushed into the exporters.
+  if (!journals.empty()) g->pipeline_processors_.push_back(std::move(journals));
   return g;
 }
 

@@ -14,7 +14,8 @@ TEST(Backoff, GrowsByTheMultiplierUpToMaxInterval) {
   s.max_elapsed_time = std::chrono::hours(1);
   Backoff b(s, [] { return 0.5; });  // the middle of the jitter range: the interval itself
   std::vector<int64_t> got;
-  for (int i = 0; i < 7; ++i) got.push_back(std::chrono::duration_cast<milliseconds>(*b.Next()).count());
+  for (int i = 0; i < 7; ++i)
+    got.push_back(std::chrono::duration_cast<milliseconds>(*b.Next()).count());
   EXPECT_EQ(got, (std::vector<int64_t>{5000, 7500, 11250, 16875, 25312, 30000, 30000}));
 }
 
@@ -30,7 +31,8 @@ TEST(Backoff, StopsOnceMaxElapsedTimeWouldBePassed) {
   RetrySettings s;
   s.max_elapsed_time = seconds(20);
   auto now = std::chrono::steady_clock::time_point();
-  Backoff b(s, [] { return 0.5; }, [&] { return now; });
+  Backoff b(
+      s, [] { return 0.5; }, [&] { return now; });
   EXPECT_TRUE(b.Next().has_value());  // 5s
   now += seconds(5);
   EXPECT_TRUE(b.Next().has_value());  // 5 + 7.5 <= 20
@@ -42,7 +44,8 @@ TEST(Backoff, ZeroMaxElapsedTimeRetriesForever) {
   RetrySettings s;
   s.max_elapsed_time = seconds(0);
   auto now = std::chrono::steady_clock::time_point();
-  Backoff b(s, [] { return 0.5; }, [&] { return now; });
+  Backoff b(
+      s, [] { return 0.5; }, [&] { return now; });
   now += std::chrono::hours(1000);
   EXPECT_TRUE(b.Next().has_value());
 }

@@ -20,21 +20,6 @@ namespace {
 using std::chrono::milliseconds;
 using testing::MakeTraces;
 
-// A Host with extensions, for the persistent queue.
-class HostWithExtensions final : public component::Host {
- public:
-  boost::asio::io_context& io_context() override { return base_.io_context(); }
-  void ReportFatalError(const absl::Status& s) override { base_.ReportFatalError(s); }
-  component::Component* GetExtension(const component::Id& id) override {
-    auto it = extensions.find(id);
-    return it == extensions.end() ? nullptr : it->second;
-  }
-  std::map<component::Id, component::Component*> extensions;
-
- private:
-  testing::TestHost base_;
-};
-
 // Answers each Send with what `respond` says; records spans it accepted.
 class ScriptedSender final : public Sender {
  public:
@@ -114,7 +99,7 @@ struct Fixture {
   }
 
   telemetry::MetricsRegistry metrics;
-  HostWithExtensions host;
+  testing::ExtensionHost host;
   ScriptedSender* sent;
   std::unique_ptr<Exporter> exporter;
 };
@@ -200,9 +185,9 @@ TEST(Exporter, EachAttemptGetsTheConfiguredTimeout) {
   settings.timeout.timeout = std::chrono::seconds(7);
   std::atomic<int64_t> remaining_ms{-1};
   Fixture f(settings, [&](int, Deadline deadline) {
-    remaining_ms = std::chrono::duration_cast<milliseconds>(deadline -
-                                                            std::chrono::steady_clock::now())
-                       .count();
+    remaining_ms =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now())
+            .count();
     return absl::OkStatus();
   });
   ASSERT_TRUE(f.exporter->Start(f.host).ok());
@@ -251,8 +236,8 @@ TEST(Exporter, AFullQueueRefusesWithARetryableErrorAndCountsIt) {
   EXPECT_EQ(f.Metric("otelcol_exporter_enqueue_failed_spans"), 5);
   gate.Open();
   // Once there is room again the same batch is accepted.
-  EXPECT_TRUE(testing::WaitUntil([&] { return f.exporter->Consume(Spans(5)).ok(); },
-                                 milliseconds(10000)));
+  EXPECT_TRUE(
+      testing::WaitUntil([&] { return f.exporter->Consume(Spans(5)).ok(); }, milliseconds(10000)));
   EXPECT_TRUE(testing::WaitUntil([&] { return f.sent->spans() == 8; }, milliseconds(10000)));
   f.exporter->Shutdown();
 }
@@ -301,7 +286,8 @@ TEST(Exporter, ShutdownGivesUpOnAnUnreachableBackendInBoundedTimeAndCountsTheLos
   auto start = std::chrono::steady_clock::now();
   f.exporter->Shutdown();
   // Retry waits are interrupted; each batch gets one last attempt.
-  EXPECT_LT(std::chrono::steady_clock::now() - start, Exporter::kDrainTimeout + std::chrono::seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            Exporter::kDrainTimeout + std::chrono::seconds(5));
   EXPECT_EQ(f.Metric("otelcol_exporter_send_failed_spans"), 20);
   EXPECT_EQ(f.Metric("otelcol_exporter_sent_spans"), 0);
 }
@@ -318,8 +304,8 @@ TEST(Exporter, PersistentQueueKeepsUnsentBatchesAcrossARestartInOrder) {
     down.host.extensions[component::Id{"file_storage", ""}] = &storage;
     ASSERT_TRUE(down.exporter->Start(down.host).ok());
     for (int i = 0; i < 5; ++i) {
-      ASSERT_TRUE(down.exporter->Consume(pdata::Traces(MakeTraces(1, 1, "b" + std::to_string(i))))
-                      .ok());
+      ASSERT_TRUE(
+          down.exporter->Consume(pdata::Traces(MakeTraces(1, 1, "b" + std::to_string(i)))).ok());
     }
     down.exporter->Shutdown();  // interrupts the retry; nothing is dropped
     EXPECT_EQ(down.Metric("otelcol_exporter_send_failed_spans"), 0);

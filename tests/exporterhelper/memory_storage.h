@@ -8,6 +8,7 @@
 #include <string>
 
 #include "exporterhelper/storage.h"
+#include "testing/test_host.h"
 
 namespace ocelot::testing {
 
@@ -77,6 +78,21 @@ class MemoryStorageExtension final : public component::Component,
  private:
   std::mutex mu_;  // guards stores_
   std::map<std::string, std::shared_ptr<MemoryStore>> stores_;
+};
+
+// A Host whose extensions a test sets.
+class ExtensionHost final : public component::Host {
+ public:
+  boost::asio::io_context& io_context() override { return base_.io_context(); }
+  void ReportFatalError(const absl::Status& s) override { base_.ReportFatalError(s); }
+  component::Component* GetExtension(const component::Id& id) override {
+    auto it = extensions.find(id);
+    return it == extensions.end() ? nullptr : it->second;
+  }
+  std::map<component::Id, component::Component*> extensions;
+
+ private:
+  TestHost base_;
 };
 
 }  // namespace ocelot::testing

@@ -135,6 +135,12 @@ int CollectorProcess::Stop(std::chrono::milliseconds timeout) {
   return status.value_or(-1);
 }
 
+void CollectorProcess::Kill9() {
+  if (exit_status_ || pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  exit_status_ = WaitPid(pid_, std::chrono::seconds(10)).value_or(-1);
+}
+
 std::optional<int> CollectorProcess::WaitExit(std::chrono::milliseconds timeout) {
   if (exit_status_) return exit_status_;
   exit_status_ = WaitPid(pid_, timeout);

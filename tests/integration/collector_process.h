@@ -26,6 +26,8 @@ class CollectorProcess {
 
   // Sends SIGTERM and waits for exit; returns the exit status (-1 on timeout or signal death).
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Sends SIGKILL, as a crash or an OOM kill would (the child flushes nothing), and reaps it.
+  void Kill9();
   // Waits for the child to exit on its own; nullopt on timeout.
   std::optional<int> WaitExit(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::string Stderr() const;

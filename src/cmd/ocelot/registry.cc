@@ -4,6 +4,7 @@
 #include "exporter/file/factory.h"
 #include "exporter/nop/nop_exporter.h"
 #include "exporter/otlp/factory.h"
+#include "exporter/otlphttp/factory.h"
 #include "extension/filestorage/factory.h"
 #include "extension/healthcheck/factory.h"
 #include "extension/pprof/factory.h"
@@ -32,6 +33,7 @@ component::Registry BuildRegistry() {
   r.Add(exporter::debug::MakeFactory());
   r.Add(exporter::nop::MakeFactory());
   r.Add(exporter::otlp::MakeFactory());
+  r.Add(exporter::otlphttp::MakeFactory());
   r.Add(extension::filestorage::MakeFactory());
   r.Add(extension::healthcheck::MakeFactory());
   r.Add(extension::pprof::MakeFactory());
@@ -40,7 +42,7 @@ component::Registry BuildRegistry() {
   // Types the deployment's configs use that later ocelot versions build. Naming them lets
   // `validate` say "not built yet" instead of "unknown".
   r.AddPlanned(Kind::kReceiver, "filelog");
-  for (const char* e : {"otlphttp", "clickhouse", "datadog"}) {
+  for (const char* e : {"clickhouse", "datadog"}) {
     r.AddPlanned(Kind::kExporter, e);
   }
   return r;

@@ -25,7 +25,8 @@ void Config::Decode(config::MapDecoder& d) {
   d.Field("balancer_name", &balancer_name);
   d.Field("authority", &authority);
   const config::Node* auth = d.Take("auth");
-  if (auth != nullptr && !auth->is_null()) d.Error("auth", "\"auth\" is not supported by ocelot yet");
+  if (auth != nullptr && !auth->is_null())
+    d.Error("auth", "\"auth\" is not supported by ocelot yet");
 }
 
 void Config::Validate(config::MapDecoder& d) const {
@@ -34,8 +35,9 @@ void Config::Validate(config::MapDecoder& d) const {
   exporterhelper::ValidateQueue(d, helper.queue);
   exporterhelper::ValidateClientTls(d, tls);
   if (!tls.min_version.empty() || !tls.max_version.empty()) {
-    d.Error("tls", "min_version and max_version are not available for gRPC in ocelot (its gRPC "
-                   "library negotiates TLS 1.2 or 1.3)");
+    d.Error("tls",
+            "min_version and max_version are not available for gRPC in ocelot (its gRPC "
+            "library negotiates TLS 1.2 or 1.3)");
   }
   if (SanitizedEndpoint().empty()) d.Error("endpoint", "requires a non-empty \"endpoint\"");
   if (compression == "zstd" || compression == "snappy") {
@@ -46,8 +48,8 @@ void Config::Validate(config::MapDecoder& d) const {
     d.Error("compression", "unsupported compression type \"" + compression + "\"");
   }
   if (!balancer_name.empty() && balancer_name != "pick_first" && balancer_name != "round_robin") {
-    d.Error("balancer_name", "invalid balancer_name: " + balancer_name +
-                                 " (expected pick_first or round_robin)");
+    d.Error("balancer_name",
+            "invalid balancer_name: " + balancer_name + " (expected pick_first or round_robin)");
   }
   for (const auto& [name, value] : headers) {
     if (name.empty()) d.Error("headers", "header names must not be empty");
@@ -58,7 +60,8 @@ void Config::Validate(config::MapDecoder& d) const {
 }
 
 std::vector<std::string> Config::Summary() const {
-  std::string line = "OTLP/gRPC to " + SanitizedEndpoint() + (UsesTls() ? " (TLS)" : " (plaintext)");
+  std::string line =
+      "OTLP/gRPC to " + SanitizedEndpoint() + (UsesTls() ? " (TLS)" : " (plaintext)");
   if (!headers.empty()) line += ", " + std::to_string(headers.size()) + " headers";
   return {line, exporterhelper::DescribeQueue(helper.queue)};
 }

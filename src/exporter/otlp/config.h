@@ -22,11 +22,11 @@ struct KeepaliveConfig {
 
 struct Config final : component::Config {
   exporterhelper::Settings helper;
-  std::string endpoint;            // host:port, or a gRPC target (dns:///host:port)
+  std::string endpoint;              // host:port, or a gRPC target (dns:///host:port)
   std::string compression = "gzip";  // gzip, none ("" too)
   exporterhelper::ClientTlsSettings tls;
   std::optional<KeepaliveConfig> keepalive;
-  int64_t read_buffer_size = 0;           // accepted; grpc++ sizes its own buffers
+  int64_t read_buffer_size = 0;            // accepted; grpc++ sizes its own buffers
   int64_t write_buffer_size = 512 * 1024;  // accepted; grpc++ sizes its own buffers
   bool wait_for_ready = false;
   std::map<std::string, std::string> headers;  // sent as metadata on every call

@@ -15,8 +15,7 @@ namespace ocelot::exporter::otlp {
 namespace {
 
 constexpr char kTracesMethod[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-constexpr char kMetricsMethod[] =
-    "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+constexpr char kMetricsMethod[] = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 constexpr char kLogsMethod[] = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
 
 // gRPC's reconnect back-off grows to 120 s by default; after a long outage that would leave
@@ -98,8 +97,7 @@ std::shared_ptr<grpc::ChannelCredentials> MakeCredentials(const Config& config,
   if (!m.ca.empty()) options.watch_root_certs();
   if (!identity.empty()) options.watch_identity_key_cert_pairs();
   options.set_verify_server_certs(false);
-  options.set_certificate_verifier(
-      std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
+  options.set_certificate_verifier(std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
   options.set_check_call_host(false);
   return grpc::experimental::TlsCredentials(options);
 }
@@ -108,8 +106,9 @@ std::shared_ptr<grpc::ChannelCredentials> MakeCredentials(const Config& config,
 
 absl::Status ClassifyGrpcStatus(const grpc::Status& status, const std::string& endpoint) {
   if (status.ok()) return absl::OkStatus();
-  std::string message = "exporting to " + endpoint + ": rpc error: code = " +
-                        CodeName(status.error_code()) + " desc = " + status.error_message();
+  std::string message = "exporting to " + endpoint +
+                        ": rpc error: code = " + CodeName(status.error_code()) +
+                        " desc = " + status.error_message();
   std::optional<std::chrono::nanoseconds> retry_delay;
   bool has_retry_info = false;
   if (!status.error_details().empty()) {
@@ -175,9 +174,9 @@ absl::Status GrpcSender::Start(component::Host&) {
   if (config_.keepalive) {
     if (config_.keepalive->time.count() > 0) {
       args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
-                  static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       config_.keepalive->time)
-                                       .count()));
+                  static_cast<int>(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(config_.keepalive->time)
+                          .count()));
     }
     if (config_.keepalive->timeout.count() > 0) {
       args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
@@ -245,15 +244,18 @@ absl::Status GrpcSender::Export(const BatchT& batch, const std::string& method,
   Response response;
   if (reply.Dump(&slices).ok()) {
     std::string bytes;
-    for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    for (const grpc::Slice& s : slices)
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
     response.ParseFromString(bytes);
   }
   if (response.has_partial_success()) {
     const auto& partial = response.partial_success();
     int64_t count = 0;
     if constexpr (requires { partial.rejected_spans(); }) count = partial.rejected_spans();
-    if constexpr (requires { partial.rejected_data_points(); }) count = partial.rejected_data_points();
-    if constexpr (requires { partial.rejected_log_records(); }) count = partial.rejected_log_records();
+    if constexpr (requires { partial.rejected_data_points(); })
+      count = partial.rejected_data_points();
+    if constexpr (requires { partial.rejected_log_records(); })
+      count = partial.rejected_log_records();
     if (count != 0 || !partial.error_message().empty()) {
       rejected->Add(count);
       logger_->warn("Partial success response: {} (dropped {}: {})", partial.error_message(), noun,

@@ -36,7 +36,8 @@ std::string Field(int tag, const std::string& payload) {
 std::string StatusWithRetryInfo(int code, const std::string& message, int seconds) {
   std::string duration = Bytes({0x08, seconds});
   std::string retry_info = Field(0x0a, duration);
-  std::string any = Field(0x0a, "type.googleapis.com/google.rpc.RetryInfo") + Field(0x12, retry_info);
+  std::string any =
+      Field(0x0a, "type.googleapis.com/google.rpc.RetryInfo") + Field(0x12, retry_info);
   return Bytes({0x08, code}) + Field(0x12, message) + Field(0x1a, any);
 }
 
@@ -93,7 +94,8 @@ class GrpcSenderTest : public ::testing::Test {
   absl::Status SendOnce(const pdata::Traces& batch) {
     GrpcSender sender(config_, settings_);
     EXPECT_TRUE(sender.Start(host_).ok());
-    absl::Status s = sender.Send(batch, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    absl::Status s =
+        sender.Send(batch, std::chrono::steady_clock::now() + std::chrono::seconds(10));
     sender.Shutdown();
     return s;
   }
@@ -174,9 +176,8 @@ TEST_F(GrpcSenderTest, NothingListeningIsRetryable) {
 TEST_F(GrpcSenderTest, PartialSuccessIsLoggedAndCountedButIsASuccess) {
   backend_.rejected = 2;
   ASSERT_TRUE(SendOnce(pdata::Traces(testing::MakeTraces(1, 5))).ok());
-  EXPECT_EQ(metrics_.Value("ocelot_exporter_partial_success_rejected_spans",
-                           {{"exporter", "otlp"}}),
-            2);
+  EXPECT_EQ(
+      metrics_.Value("ocelot_exporter_partial_success_rejected_spans", {{"exporter", "otlp"}}), 2);
 }
 
 TEST_F(GrpcSenderTest, TheExporterRetriesUntilTheBackendAccepts) {
@@ -198,7 +199,9 @@ TEST_F(GrpcSenderTest, TheExporterRetriesUntilTheBackendAccepts) {
     backend_.answer = grpc::Status::OK;
   }
   EXPECT_TRUE(testing::WaitUntil(
-      [&] { return metrics_.Value("otelcol_exporter_sent_spans", {{"exporter", "otlp"}}) == 6; },
+      [&] {
+        return metrics_.Value("otelcol_exporter_sent_spans", {{"exporter", "otlp"}}) == 6;
+      },
       milliseconds(10000)));
   e.Shutdown();
 }
