@@ -141,20 +141,9 @@ absl::Status ClassifyGrpcStatus(const grpc::Status& status, const std::string& e
 }
 
 GrpcSender::GrpcSender(const Config& config, const component::CreateSettings& settings)
-    : config_(config), logger_(settings.logger ? settings.logger : spdlog::default_logger()) {
-  telemetry::MetricsRegistry* registry = settings.metrics;
-  if (registry == nullptr) {
-    own_metrics_ = std::make_unique<telemetry::MetricsRegistry>();
-    registry = own_metrics_.get();
-  }
-  const telemetry::Labels labels = {{"exporter", settings.id.ToString()}};
-  int i = 0;
-  for (const char* noun : {"spans", "metric_points", "log_records"}) {
-    rejected_[i++] = &registry->GetCounter(
-        std::string("ocelot_exporter_partial_success_rejected_") + noun, labels,
-        std::string("Number of ") + noun + " the backend rejected in partial-success responses.");
-  }
-}
+    : config_(config),
+      logger_(settings.logger ? settings.logger : spdlog::default_logger()),
+      rejected_(settings.metrics, settings.id.ToString()) {}
 
 GrpcSender::~GrpcSender() = default;
 
@@ -201,15 +190,15 @@ void GrpcSender::Shutdown() {
 
 absl::Status GrpcSender::Send(const pdata::Traces& batch, exporterhelper::Deadline deadline) {
   return Export<opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse>(
-      batch, kTracesMethod, deadline, rejected_[0], "spans");
+      batch, kTracesMethod, deadline, rejected_.For(pdata::Signal::kTraces), "spans");
 }
 absl::Status GrpcSender::Send(const pdata::Metrics& batch, exporterhelper::Deadline deadline) {
   return Export<opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceResponse>(
-      batch, kMetricsMethod, deadline, rejected_[1], "data points");
+      batch, kMetricsMethod, deadline, rejected_.For(pdata::Signal::kMetrics), "data points");
 }
 absl::Status GrpcSender::Send(const pdata::Logs& batch, exporterhelper::Deadline deadline) {
   return Export<opentelemetry::proto::collector::logs::v1::ExportLogsServiceResponse>(
-      batch, kLogsMethod, deadline, rejected_[2], "log records");
+      batch, kLogsMethod, deadline, rejected_.For(pdata::Signal::kLogs), "log records");
 }
 
 template <typename Response, typename BatchT>
@@ -250,12 +239,7 @@ absl::Status GrpcSender::Export(const BatchT& batch, const std::string& method,
   }
   if (response.has_partial_success()) {
     const auto& partial = response.partial_success();
-    int64_t count = 0;
-    if constexpr (requires { partial.rejected_spans(); }) count = partial.rejected_spans();
-    if constexpr (requires { partial.rejected_data_points(); })
-      count = partial.rejected_data_points();
-    if constexpr (requires { partial.rejected_log_records(); })
-      count = partial.rejected_log_records();
+    int64_t count = exporterhelper::RejectedCount(partial);
     if (count != 0 || !partial.error_message().empty()) {
       rejected->Add(count);
       logger_->warn("Partial success response: {} (dropped {}: {})", partial.error_message(), noun,

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "exporter/otlp/config.h"
+#include "exporterhelper/partial_success.h"
 #include "exporterhelper/sender.h"
 #include "telemetry/metrics.h"
 
@@ -41,8 +42,7 @@ class GrpcSender final : public exporterhelper::Sender {
 
   const Config config_;
   std::shared_ptr<spdlog::logger> logger_;
-  telemetry::Counter* rejected_[3] = {};  // partial-success rejections, per signal
-  std::unique_ptr<telemetry::MetricsRegistry> own_metrics_;
+  exporterhelper::PartialSuccessCounters rejected_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
 };

@@ -98,10 +98,7 @@ void Encode(const pdata::Batch<Request>& batch, bool json, std::string* out) {
 
 template <typename ResponseMessage>
 int64_t Rejected(const ResponseMessage& r) {
-  const auto& p = r.partial_success();
-  if constexpr (requires { p.rejected_spans(); }) return p.rejected_spans();
-  if constexpr (requires { p.rejected_data_points(); }) return p.rejected_data_points();
-  if constexpr (requires { p.rejected_log_records(); }) return p.rejected_log_records();
+  return exporterhelper::RejectedCount(r.partial_success());
 }
 
 }  // namespace
@@ -129,20 +126,9 @@ struct HttpSender::Handle {
 };
 
 HttpSender::HttpSender(const Config& config, const component::CreateSettings& settings)
-    : config_(config), logger_(settings.logger ? settings.logger : spdlog::default_logger()) {
-  telemetry::MetricsRegistry* registry = settings.metrics;
-  if (registry == nullptr) {
-    own_metrics_ = std::make_unique<telemetry::MetricsRegistry>();
-    registry = own_metrics_.get();
-  }
-  const telemetry::Labels labels = {{"exporter", settings.id.ToString()}};
-  int i = 0;
-  for (const char* noun : {"spans", "metric_points", "log_records"}) {
-    rejected_[i++] = &registry->GetCounter(
-        std::string("ocelot_exporter_partial_success_rejected_") + noun, labels,
-        std::string("Number of ") + noun + " the backend rejected in partial-success responses.");
-  }
-}
+    : config_(config),
+      logger_(settings.logger ? settings.logger : spdlog::default_logger()),
+      rejected_(settings.metrics, settings.id.ToString()) {}
 
 HttpSender::~HttpSender() = default;
 
@@ -293,7 +279,7 @@ absl::Status HttpSender::Export(const BatchT& batch, pdata::Signal signal,
       int64_t rejected = Rejected(parsed);
       const std::string& message = parsed.partial_success().error_message();
       if (rejected != 0 || !message.empty()) {
-        rejected_[static_cast<int>(signal)]->Add(rejected);
+        rejected_.For(signal)->Add(rejected);
         logger_->warn("Partial success response: {} (dropped {}: {})", message,
                       telemetry::ItemName(signal), rejected);
       }

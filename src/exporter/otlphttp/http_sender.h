@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "exporter/otlphttp/config.h"
+#include "exporterhelper/partial_success.h"
 #include "exporterhelper/sender.h"
 #include "telemetry/metrics.h"
 
@@ -40,8 +41,7 @@ class HttpSender final : public exporterhelper::Sender {
 
   const Config config_;
   std::shared_ptr<spdlog::logger> logger_;
-  telemetry::Counter* rejected_[3] = {};  // partial-success rejections, per signal
-  std::unique_ptr<telemetry::MetricsRegistry> own_metrics_;
+  exporterhelper::PartialSuccessCounters rejected_;
   exporterhelper::TlsMaterial tls_;
 
   std::mutex mu_;  // guards idle_
