@@ -94,6 +94,8 @@ template <typename BatchT>
 BatchT Wrap(const BatchT& batch, const std::shared_ptr<Token>& token) {
   BatchT out;
   for (const auto& e : batch.entries()) {
+    // Splits and copies made downstream keep this chunk (and so its holder) alive.
+    const_cast<typename BatchT::ChunkT&>(*e.chunk).MarkFollowed();
     auto* holder = new Holder{e.chunk, token};
     std::shared_ptr<Holder> owner(holder, HolderDeleter{holder});
     // An aliasing pointer: the chunk as before, owned through its holder.
@@ -108,7 +110,11 @@ void MarkRefused(const Request& request) {
   std::visit(
       [](const auto& batch) {
         for (const auto& e : batch.entries()) {
-          if (auto* d = std::get_deleter<HolderDeleter>(e.chunk)) d->holder->token->refused = true;
+          // A chunk split or copied from a journaled one carries the journaled original.
+          auto* d = std::get_deleter<HolderDeleter>(e.chunk);
+          if (d == nullptr && e.chunk->origin())
+            d = std::get_deleter<HolderDeleter>(e.chunk->origin());
+          if (d != nullptr) d->holder->token->refused = true;
         }
       },
       request);

@@ -37,6 +37,25 @@ class Chunk {
   const Request& message() const { return *message_; }
   google::protobuf::Arena* arena() { return arena_.get(); }
 
+  // Chunks that someone follows by identity (the entrance journal, whose release token rides on
+  // the chunk's owner) are marked before they are passed on. A chunk derived from a followed one
+  // (a split, a copy-on-write) keeps the first followed chunk it came from alive as its origin,
+  // so the data stays followed wherever it moves. Unfollowed chunks pay nothing.
+  void MarkFollowed() { followed_ = true; }
+  bool followed() const { return followed_; }
+  // The followed chunk this one was derived from (null if none). Always the root, never a
+  // chain: repeated splits of a large chunk keep one original alive, not every intermediate.
+  const std::shared_ptr<const void>& origin() const { return origin_; }
+  // Makes `derived` carry `source`'s origin (or `source` itself) when `source` is followed.
+  static void Derive(const std::shared_ptr<const Chunk>& source, Chunk& derived) {
+    if (source->origin_) {
+      derived.origin_ = source->origin_;
+    } else if (source->followed_) {
+      derived.origin_ = source;
+    }
+    derived.followed_ = source->followed_;
+  }
+
  private:
   static google::protobuf::ArenaOptions ArenaOptions() {
     google::protobuf::ArenaOptions o;
@@ -46,6 +65,8 @@ class Chunk {
   }
   std::unique_ptr<google::protobuf::Arena> arena_;
   Request* message_;
+  bool followed_ = false;
+  std::shared_ptr<const void> origin_;
 };
 
 // Number of items the batch processor counts: spans, metric data points, log records.
@@ -108,6 +129,8 @@ class Batch {
       auto first = std::make_shared<ChunkT>();
       auto rest = std::make_shared<ChunkT>();
       SplitItems(entries_[i].chunk->message(), want, &first->message(), &rest->message());
+      ChunkT::Derive(entries_[i].chunk, *first);
+      ChunkT::Derive(entries_[i].chunk, *rest);
       size_t rest_items = entries_[i].items - want;
       head.Append(std::move(first), want);
       entries_[i] = Entry{std::move(rest), rest_items};
@@ -126,6 +149,7 @@ class Batch {
     if (e.chunk.use_count() != 1) {
       auto copy = std::make_shared<ChunkT>();
       copy->message().CopyFrom(e.chunk->message());
+      ChunkT::Derive(e.chunk, *copy);
       e.chunk = std::move(copy);
     }
     return const_cast<ChunkT&>(*e.chunk).message();

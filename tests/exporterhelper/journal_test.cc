@@ -153,5 +153,46 @@ TEST_F(JournalTest, RefusedDataStaysForTheNextStartWhenStillRefusedAtShutdown) {
   EXPECT_EQ(Stored(), 1u);
 }
 
+TEST_F(JournalTest, PiecesOfASplitChunkKeepTheRecordUntilTheLastPieceIsGone) {
+  HoldingConsumer next;
+  auto journal = Make(&next);
+  ASSERT_TRUE(journal->Start(host).ok());
+  ASSERT_TRUE(journal->entrances().traces->Consume(Spans(10)).ok());
+  // A batch processor with send_batch_max_size 4 cuts the chunk and lets the original go.
+  pdata::Traces rest = std::move(next.held[0]);
+  pdata::Traces head = rest.TakeFront(4);
+  next.Release();
+  journal->FlushForTest();
+  journal->FlushForTest();
+  EXPECT_EQ(Stored(), 1u);  // both pieces are still in memory
+  head.Clear();
+  journal->FlushForTest();
+  journal->FlushForTest();
+  EXPECT_EQ(Stored(), 1u);  // the rest is
+  rest.Clear();
+  journal->FlushForTest();
+  journal->FlushForTest();
+  EXPECT_EQ(Stored(), 0u);
+  journal->Shutdown();
+}
+
+TEST_F(JournalTest, ARefusedPieceOfASplitOrCopiedChunkKeepsTheRecord) {
+  HoldingConsumer next;
+  auto journal = Make(&next);
+  ASSERT_TRUE(journal->Start(host).ok());
+  ASSERT_TRUE(journal->entrances().traces->Consume(Spans(6)).ok());
+  pdata::Traces rest = std::move(next.held[0]);
+  pdata::Traces shared = rest;             // a second pipeline holds the same chunks
+  rest.MutableMessage(0);                  // copy-on-write: a private copy
+  pdata::Traces head = rest.TakeFront(2);  // and a split of the copy
+  MarkRefused(Request(head));              // the exporter's queue is full
+  next.Release();
+  head.Clear();
+  rest.Clear();
+  shared.Clear();
+  journal->Shutdown();
+  EXPECT_EQ(Stored(), 1u);  // kept for the next start
+}
+
 }  // namespace
 }  // namespace ocelot::exporterhelper

@@ -123,5 +123,31 @@ TEST(Batch, RecountDropsChunksLeftEmpty) {
   EXPECT_EQ(a.item_count(), 2u);
 }
 
+TEST(Batch, ChunksDerivedFromAFollowedChunkKeepItAliveWithoutChains) {
+  auto original = testing::MakeTraces(1, 10);
+  original->MarkFollowed();
+  std::weak_ptr<const Chunk<TracesRequest>> watch = original;
+  Traces b(std::shared_ptr<const Chunk<TracesRequest>>(std::move(original)));
+  Traces first = b.TakeFront(3);
+  Traces second = b.TakeFront(3);  // a split of a split
+  EXPECT_EQ(first.entries()[0].chunk->origin().get(), watch.lock().get());
+  EXPECT_EQ(second.entries()[0].chunk->origin().get(), watch.lock().get());
+  EXPECT_EQ(b.entries()[0].chunk->origin().get(), watch.lock().get());
+  first.Clear();
+  second.Clear();
+  EXPECT_FALSE(watch.expired());
+  b.Clear();
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(Batch, ChunksDerivedFromAnUnfollowedChunkHaveNoOrigin) {
+  Traces b(testing::MakeTraces(1, 10));
+  Traces first = b.TakeFront(3);
+  EXPECT_EQ(first.entries()[0].chunk->origin(), nullptr);
+  Traces shared = b;
+  b.MutableMessage(0);
+  EXPECT_EQ(b.entries()[0].chunk->origin(), nullptr);
+}
+
 }  // namespace
 }  // namespace ocelot::pdata
