@@ -13,6 +13,7 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include "pdata/client_metadata.h"
 
 namespace ocelot::pdata {
 
@@ -37,6 +38,10 @@ class Chunk {
   const Request& message() const { return *message_; }
   google::protobuf::Arena* arena() { return arena_.get(); }
 
+  // The request metadata a receiver attached (include_metadata); null when none.
+  const ClientMetadata* metadata() const { return metadata_.get(); }
+  void set_metadata(std::shared_ptr<const ClientMetadata> m) { metadata_ = std::move(m); }
+
   // Chunks that someone follows by identity (the entrance journal, whose release token rides on
   // the chunk's owner) are marked before they are passed on. A chunk derived from a followed one
   // (a split, a copy-on-write) keeps the first followed chunk it came from alive as its origin,
@@ -46,8 +51,10 @@ class Chunk {
   // The followed chunk this one was derived from (null if none). Always the root, never a
   // chain: repeated splits of a large chunk keep one original alive, not every intermediate.
   const std::shared_ptr<const void>& origin() const { return origin_; }
-  // Makes `derived` carry `source`'s origin (or `source` itself) when `source` is followed.
+  // Makes `derived` carry `source`'s metadata, and its origin (or `source` itself) when
+  // `source` is followed.
   static void Derive(const std::shared_ptr<const Chunk>& source, Chunk& derived) {
+    derived.metadata_ = source->metadata_;
     if (source->origin_) {
       derived.origin_ = source->origin_;
     } else if (source->followed_) {
@@ -67,6 +74,7 @@ class Chunk {
   Request* message_;
   bool followed_ = false;
   std::shared_ptr<const void> origin_;
+  std::shared_ptr<const ClientMetadata> metadata_;
 };
 
 // Number of items the batch processor counts: spans, metric data points, log records.

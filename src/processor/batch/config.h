@@ -1,8 +1,12 @@
 // batch processor options, as otelcol 0.96's batchprocessor.
 #pragma once
 
+#include <cctype>
 #include <chrono>
 #include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "component/factory.h"
 
@@ -15,7 +19,9 @@ struct Config final : component::Config {
   uint32_t send_batch_max_size = 0;
   // Send whatever is waiting after this long, regardless of size.
   config::Duration timeout = std::chrono::milliseconds(200);
-  // Accepted for compatibility (per-metadata batching is not implemented yet).
+  // Batch separately per distinct combination of these client-metadata keys' values (the
+  // receiver must set include_metadata); at most metadata_cardinality_limit combinations
+  // (0: no limit).
   std::vector<std::string> metadata_keys;
   uint32_t metadata_cardinality_limit = 1000;
 
@@ -32,8 +38,13 @@ struct Config final : component::Config {
               "send_batch_max_size must be greater or equal to send_batch_size");
     }
     if (timeout.count() < 0) d.Error("timeout", "timeout must not be negative");
-    if (!metadata_keys.empty()) {
-      d.Error("metadata_keys", "batching by metadata_keys is not supported by ocelot yet");
+    std::set<std::string> seen;
+    for (const std::string& key : metadata_keys) {
+      std::string lower = key;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!seen.insert(lower).second) {
+        d.Error("metadata_keys", "duplicate entry in metadata_keys: \"" + key + "\"");
+      }
     }
   }
 };

@@ -22,9 +22,9 @@ class Factory final : public component::ProcessorFactory {
     const auto& cfg = static_cast<const Config&>(config);
     switch (signal) {
       case pdata::Signal::kTraces:
-        return std::make_unique<TracesSampler>(cfg, next.traces);
+        return std::make_unique<TracesSampler>(cfg, next.traces, settings.metrics);
       case pdata::Signal::kLogs:
-        return std::make_unique<LogsSampler>(cfg, next.logs, settings.logger);
+        return std::make_unique<LogsSampler>(cfg, next.logs, settings.logger, settings.metrics);
       case pdata::Signal::kMetrics:
         break;
     }

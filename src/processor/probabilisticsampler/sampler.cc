@@ -99,16 +99,37 @@ uint32_t ScaledSamplingRate(double percentage) {
   return GoFloatToUint32(scaled);
 }
 
-TracesSampler::TracesSampler(const Config& config, consumer::TracesConsumer* next)
+DecisionCounters::DecisionCounters(telemetry::MetricsRegistry* registry, const std::string& name,
+                                   const std::string& policy) {
+  if (registry == nullptr) return;
+  const std::string help = name.find("traces") != std::string::npos
+                               ? "Count of traces that were sampled or not"
+                               : "Count of logs that were sampled or not";
+  for (bool sampled : {false, true}) {
+    counters_[sampled] = &registry->GetCounter(
+        name, {{"policy", policy}, {"sampled", sampled ? "true" : "false"}}, help);
+  }
+}
+
+namespace {
+constexpr char kTracesCounter[] = "otelcol_processor_probabilistic_sampler_count_traces_sampled";
+constexpr char kLogsCounter[] = "otelcol_processor_probabilistic_sampler_count_logs_sampled";
+}  // namespace
+
+TracesSampler::TracesSampler(const Config& config, consumer::TracesConsumer* next,
+                             telemetry::MetricsRegistry* metrics)
     : scaled_rate_(ScaledSamplingRate(config.sampling_percentage)),
       seed_(config.hash_seed),
-      next_(next) {}
+      next_(next),
+      by_priority_(metrics, kTracesCounter, "sampling_priority"),
+      by_hash_(metrics, kTracesCounter, "trace_id_hash") {}
 
-bool TracesSampler::Keep(const Span& span) const {
+TracesSampler::Decision TracesSampler::Decide(const Span& span) const {
   Priority p = SpanSamplingPriority(span);
-  if (p == Priority::kDoNotSample) return false;
-  if (p == Priority::kMustSample) return true;
-  return (ComputeHash(TraceId(span.trace_id()), seed_) & kBitMaskHashBuckets) < scaled_rate_;
+  if (p == Priority::kDoNotSample) return {false, true};
+  if (p == Priority::kMustSample) return {true, true};
+  return {(ComputeHash(TraceId(span.trace_id()), seed_) & kBitMaskHashBuckets) < scaled_rate_,
+          false};
 }
 
 absl::Status TracesSampler::Consume(pdata::Traces batch) {
@@ -116,14 +137,22 @@ absl::Status TracesSampler::Consume(pdata::Traces batch) {
   for (size_t i = 0; i < batch.entries().size(); ++i) {
     // Most chunks are either kept whole or dropped whole (one trace per request is common);
     // look before copying a shared chunk.
+    // Each span's decision is counted once, here.
     const pdata::TracesRequest& in = batch.entries()[i].chunk->message();
-    bool drops = false;
+    int64_t tally[2][2] = {};  // [by_priority][keep]
     for (const auto& rs : in.resource_spans()) {
       for (const auto& ss : rs.scope_spans()) {
-        for (const Span& span : ss.spans()) drops = drops || !Keep(span);
+        for (const Span& span : ss.spans()) {
+          Decision d = Decide(span);
+          ++tally[d.by_priority][d.keep];
+        }
       }
     }
-    if (!drops) continue;
+    for (bool keep : {false, true}) {
+      by_priority_.Add(keep, tally[1][keep]);
+      by_hash_.Add(keep, tally[0][keep]);
+    }
+    if (tally[0][0] + tally[1][0] == 0) continue;
     changed = true;
     RemoveIf(batch.MutableMessage(i).mutable_resource_spans(), [&](auto* rs) {
       RemoveIf(rs->mutable_scope_spans(), [&](auto* ss) {
@@ -139,22 +168,31 @@ absl::Status TracesSampler::Consume(pdata::Traces batch) {
 }
 
 LogsSampler::LogsSampler(const Config& config, consumer::LogsConsumer* next,
-                         std::shared_ptr<spdlog::logger> logger)
+                         std::shared_ptr<spdlog::logger> logger,
+                         telemetry::MetricsRegistry* metrics)
     : config_(config),
       scaled_rate_(ScaledSamplingRate(config.sampling_percentage)),
       trace_id_enabled_(config.attribute_source == "traceID"),
       next_(next),
-      logger_(std::move(logger)) {}
+      logger_(std::move(logger)),
+      // Go's policy tag: "always_sampling", "trace_id_hash", or the attribute's name.
+      counters_{{metrics, kLogsCounter, "always_sampling"},
+                {metrics, kLogsCounter, "trace_id_hash"},
+                {config.from_attribute.empty() ? nullptr : metrics, kLogsCounter,
+                 config.from_attribute}} {}
 
-bool LogsSampler::Keep(const LogRecord& record) const {
+LogsSampler::Decision LogsSampler::Decide(const LogRecord& record) const {
   std::string_view id;
   bool have_id = false;
+  Policy policy = Policy::kAlways;
   if (trace_id_enabled_ && !IsEmptyTraceId(record.trace_id())) {
     id = TraceId(record.trace_id());
     have_id = true;
+    policy = Policy::kTraceId;
   }
   if (!have_id && !config_.from_attribute.empty()) {
     if (const auto* kv = pdata::FindAttribute(record.attributes(), config_.from_attribute)) {
+      policy = Policy::kAttribute;
       const pdata::AnyValue& v = kv->value();
       if (v.value_case() == pdata::AnyValue::kStringValue) {
         id = v.string_value();
@@ -181,21 +219,30 @@ bool LogsSampler::Keep(const LogRecord& record) const {
       }
     }
   }
-  return (ComputeHash(id, config_.hash_seed) & kBitMaskHashBuckets) < priority;
+  return {(ComputeHash(id, config_.hash_seed) & kBitMaskHashBuckets) < priority, policy};
 }
 
 absl::Status LogsSampler::Consume(pdata::Logs batch) {
   using opentelemetry::proto::logs::v1::LogRecord;
   bool changed = false;
   for (size_t i = 0; i < batch.entries().size(); ++i) {
+    // Each record's decision is counted once, here.
     const pdata::LogsRequest& in = batch.entries()[i].chunk->message();
-    bool drops = false;
+    int64_t tally[3][2] = {};  // [policy][keep]
     for (const auto& rl : in.resource_logs()) {
       for (const auto& sl : rl.scope_logs()) {
-        for (const LogRecord& r : sl.log_records()) drops = drops || !Keep(r);
+        for (const LogRecord& r : sl.log_records()) {
+          Decision d = Decide(r);
+          ++tally[static_cast<int>(d.policy)][d.keep];
+        }
       }
     }
-    if (!drops) continue;
+    int64_t dropped = 0;
+    for (int p = 0; p < 3; ++p) {
+      for (bool keep : {false, true}) counters_[p].Add(keep, tally[p][keep]);
+      dropped += tally[p][0];
+    }
+    if (dropped == 0) continue;
     changed = true;
     RemoveIf(batch.MutableMessage(i).mutable_resource_logs(), [&](auto* rl) {
       RemoveIf(rl->mutable_scope_logs(), [&](auto* sl) {

@@ -49,8 +49,8 @@ template <typename ServiceBase, typename Request, typename Response>
 class ExportService final : public ServiceBase {
  public:
   ExportService(consumer::Consumer<pdata::Batch<Request>>* next,
-                telemetry::ReceiverTelemetry* telemetry)
-      : next_(next), telemetry_(telemetry) {
+                telemetry::ReceiverTelemetry* telemetry, bool include_metadata)
+      : next_(next), telemetry_(telemetry), include_metadata_(include_metadata) {
     this->SetMessageAllocatorFor_Export(&allocator_);
   }
 
@@ -58,7 +58,16 @@ class ExportService final : public ServiceBase {
                                    Response*) override {
     auto* holder = static_cast<ChunkHolder<Request, Response>*>(context->GetRpcAllocatorState());
     const auto started = telemetry::Clock::now();
-    pdata::Batch<Request> batch(holder->TakeChunk());
+    auto chunk = holder->TakeChunk();
+    if (include_metadata_) {
+      auto metadata = std::make_shared<pdata::ClientMetadata>();
+      for (const auto& [key, value] : context->client_metadata()) {
+        metadata->Add(std::string_view(key.data(), key.size()),
+                      std::string_view(value.data(), value.size()));
+      }
+      chunk->set_metadata(std::move(metadata));
+    }
+    pdata::Batch<Request> batch(std::move(chunk));
     const int64_t items = static_cast<int64_t>(batch.item_count());
     absl::Status s = next_->Consume(std::move(batch));
     if (telemetry_) telemetry_->Record(telemetry::SignalOf<Request>(), items, s, started);
@@ -70,6 +79,7 @@ class ExportService final : public ServiceBase {
  private:
   consumer::Consumer<pdata::Batch<Request>>* next_;
   telemetry::ReceiverTelemetry* telemetry_;
+  const bool include_metadata_;
   ChunkAllocator<Request, Response> allocator_;
 };
 
@@ -111,18 +121,18 @@ absl::Status GrpcServer::Start() {
   builder.AddListeningPort(config_.endpoint, grpc::InsecureServerCredentials(), &port_);
   // A signal no pipeline routes from this receiver is not served: clients get UNIMPLEMENTED.
   if (next_.traces) {
-    services_->traces =
-        std::make_unique<std::decay_t<decltype(*services_->traces)>>(next_.traces, telemetry_);
+    services_->traces = std::make_unique<std::decay_t<decltype(*services_->traces)>>(
+        next_.traces, telemetry_, config_.include_metadata);
     builder.RegisterService(services_->traces.get());
   }
   if (next_.metrics) {
-    services_->metrics =
-        std::make_unique<std::decay_t<decltype(*services_->metrics)>>(next_.metrics, telemetry_);
+    services_->metrics = std::make_unique<std::decay_t<decltype(*services_->metrics)>>(
+        next_.metrics, telemetry_, config_.include_metadata);
     builder.RegisterService(services_->metrics.get());
   }
   if (next_.logs) {
-    services_->logs =
-        std::make_unique<std::decay_t<decltype(*services_->logs)>>(next_.logs, telemetry_);
+    services_->logs = std::make_unique<std::decay_t<decltype(*services_->logs)>>(
+        next_.logs, telemetry_, config_.include_metadata);
     builder.RegisterService(services_->logs.get());
   }
   server_ = builder.BuildAndStart();

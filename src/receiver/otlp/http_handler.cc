@@ -229,7 +229,7 @@ net::HttpResponse OkResponse(Encoding encoding) {
 template <typename Request>
 net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
                          std::string_view type_name, const net::HttpRequest& request,
-                         telemetry::ReceiverTelemetry* telemetry) {
+                         bool include_metadata, telemetry::ReceiverTelemetry* telemetry) {
   if (request.method != "POST") {
     net::HttpResponse r =
         HttpHandler::ErrorResponse(request, 405, "405 method not allowed, supported: [POST]");
@@ -257,6 +257,11 @@ net::HttpResponse Export(consumer::Consumer<pdata::Batch<Request>>& next,
                               " JSON: " + std::string(s.message()));
   }
 
+  if (include_metadata) {
+    auto metadata = std::make_shared<pdata::ClientMetadata>();
+    for (const auto& [name, value] : request.headers) metadata->Add(name, value);
+    chunk->set_metadata(std::move(metadata));
+  }
   pdata::Batch<Request> batch(std::move(chunk));
   // As otelcol does: an empty request is acknowledged without troubling the pipeline.
   if (batch.item_count() == 0) return OkResponse(*encoding);
@@ -282,13 +287,16 @@ HttpHandler::HttpHandler(HttpPaths paths, component::NextConsumers next,
 
 net::HttpResponse HttpHandler::Handle(const net::HttpRequest& request) {
   if (next_.traces != nullptr && request.path == paths_.traces) {
-    return Export(*next_.traces, "ExportTraceServiceRequest", request, telemetry_);
+    return Export(*next_.traces, "ExportTraceServiceRequest", request, paths_.include_metadata,
+                  telemetry_);
   }
   if (next_.metrics != nullptr && request.path == paths_.metrics) {
-    return Export(*next_.metrics, "ExportMetricsServiceRequest", request, telemetry_);
+    return Export(*next_.metrics, "ExportMetricsServiceRequest", request, paths_.include_metadata,
+                  telemetry_);
   }
   if (next_.logs != nullptr && request.path == paths_.logs) {
-    return Export(*next_.logs, "ExportLogsServiceRequest", request, telemetry_);
+    return Export(*next_.logs, "ExportLogsServiceRequest", request, paths_.include_metadata,
+                  telemetry_);
   }
   std::string served;
   for (const auto& [consumer, path] :

@@ -15,6 +15,8 @@ struct HttpPaths {
   std::string traces = "/v1/traces";
   std::string metrics = "/v1/metrics";
   std::string logs = "/v1/logs";
+  // Attach the request's headers to the data as client metadata (include_metadata).
+  bool include_metadata = false;
 };
 
 // Answers as otelcol 0.96's otlpreceiver does, except where the OTLP spec and later otelcol

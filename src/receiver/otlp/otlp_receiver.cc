@@ -25,7 +25,7 @@ absl::Status OtlpReceiver::Start(component::Host& host) {
   }
   if (config_.http) {
     HttpPaths paths{config_.http->traces_url_path, config_.http->metrics_url_path,
-                    config_.http->logs_url_path};
+                    config_.http->logs_url_path, config_.http->include_metadata};
     http_handler_ = std::make_unique<HttpHandler>(paths, next_, &http_telemetry_);
     net::HttpServerOptions options;
     options.endpoint = config_.http->endpoint;

@@ -144,3 +144,96 @@ TEST(BatchProcessorTelemetry, CountsSizeAndTimeoutTriggeredSends) {
 
 }  // namespace
 }  // namespace ocelot::processor::batch
+
+namespace ocelot::processor::batch {
+namespace {
+
+// A request as a receiver with include_metadata passes it on.
+pdata::Traces FromTenant(int spans, const std::string& tenant) {
+  auto chunk = ocelot::testing::MakeTraces(1, spans);
+  auto metadata = std::make_shared<pdata::ClientMetadata>();
+  if (!tenant.empty()) metadata->Add("X-Tenant", tenant);
+  metadata->Add("user-agent", "test");
+  chunk->set_metadata(std::move(metadata));
+  return pdata::Traces(std::move(chunk));
+}
+
+std::string TenantOf(const pdata::Traces& batch) {
+  const auto* m = batch.entries()[0].chunk->metadata();
+  return m && !m->Get("x-tenant").empty() ? m->Get("x-tenant")[0] : "";
+}
+
+TEST(BatchByMetadata, OneBatcherPerDistinctValueOfTheKeys) {
+  ocelot::testing::TestHost host;
+  ocelot::testing::RecordingConsumer<pdata::Traces> sink;
+  Config c = MakeConfig(10, 0, std::chrono::hours(1));
+  c.metadata_keys = {"x-tenant"};
+  BatchProcessor<pdata::Traces> p(c, &sink, spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(6, "a")).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(6, "b")).ok());
+  EXPECT_EQ(sink.items(), 0u);  // 12 spans in all, but 6 per tenant: nobody is full
+  ASSERT_TRUE(p.Consume(FromTenant(4, "a")).ok());
+  ASSERT_EQ(sink.batch_sizes(), std::vector<size_t>{10});
+  std::vector<pdata::Traces> sent = sink.batches();
+  for (const auto& e : sent[0].entries()) EXPECT_EQ(e.chunk->metadata()->Get("x-tenant")[0], "a");
+  p.Shutdown();  // flushes b's 6
+  EXPECT_EQ(sink.items(), 16u);
+  sent = sink.batches();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(TenantOf(sent[1]), "b");
+}
+
+TEST(BatchByMetadata, TimersArePerBatcher) {
+  ocelot::testing::TestHost host;
+  ocelot::testing::RecordingConsumer<pdata::Traces> sink;
+  Config c = MakeConfig(1000, 0, std::chrono::milliseconds(20));
+  c.metadata_keys = {"X-TENANT"};  // keys match in any case
+  BatchProcessor<pdata::Traces> p(c, &sink, spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(2, "a")).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(3, "b")).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(1, "")).ok());  // no value is a combination of its own
+  ASSERT_TRUE(sink.WaitForItems(6));
+  auto sizes = sink.batch_sizes();
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_EQ(sizes, (std::vector<size_t>{1, 2, 3}));
+  p.Shutdown();
+}
+
+TEST(BatchByMetadata, NewCombinationsOverTheCardinalityLimitAreRefused) {
+  ocelot::testing::TestHost host;
+  ocelot::testing::RecordingConsumer<pdata::Traces> sink;
+  Config c = MakeConfig(1000, 0, std::chrono::hours(1));
+  c.metadata_keys = {"x-tenant"};
+  c.metadata_cardinality_limit = 2;
+  BatchProcessor<pdata::Traces> p(c, &sink, spdlog::default_logger());
+  ASSERT_TRUE(p.Start(host).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(1, "a")).ok());
+  ASSERT_TRUE(p.Consume(FromTenant(1, "b")).ok());
+  absl::Status s = p.Consume(FromTenant(1, "c"));
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(consumer::IsRetryable(s));
+  EXPECT_NE(s.message().find("too many batcher metadata-value combinations"), std::string::npos);
+  EXPECT_TRUE(p.Consume(FromTenant(1, "a")).ok());  // known combinations still flow
+  p.Shutdown();
+  EXPECT_EQ(sink.items(), 3u);
+}
+
+TEST(BatchConfig, MetadataKeysAreAcceptedAndDuplicatesInAnyCaseAreAnError) {
+  auto node = config::ParseYaml("metadata_keys: [tenant, Tenant]\n", "c.yaml");
+  ASSERT_TRUE(node.ok());
+  config::Diagnostics diag;
+  config::MapDecoder d(*node, "processors::batch", &diag);
+  Config c;
+  c.Decode(d);
+  d.Finish();
+  c.Validate(d);
+  ASSERT_EQ(diag.errors().size(), 1u);
+  EXPECT_NE(diag.errors()[0].find("duplicate entry in metadata_keys: \"Tenant\""),
+            std::string::npos)
+      << diag.errors()[0];
+}
+
+}  // namespace
+}  // namespace ocelot::processor::batch

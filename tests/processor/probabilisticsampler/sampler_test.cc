@@ -179,6 +179,48 @@ TEST(TracesSampler, SamplingPriorityOverridesTheHash) {
   EXPECT_EQ(all.items(), 3u);  // priority 0 drops even at 100%
 }
 
+TEST(TracesSampler, CountsEachSpanDecisionOnceByPolicy) {
+  auto chunk = std::make_shared<pdata::Chunk<pdata::TracesRequest>>();
+  auto* ss = chunk->message().add_resource_spans()->add_scope_spans();
+  for (int i = 0; i < 3; ++i) ss->add_spans()->set_trace_id(std::string(16, '\x07'));
+  auto* kv = ss->add_spans()->add_attributes();
+  kv->set_key("sampling.priority");
+  kv->mutable_value()->set_int_value(1);
+
+  telemetry::MetricsRegistry metrics;
+  RecordingConsumer<pdata::Traces> sink;
+  TracesSampler s(Make(0), &sink, &metrics);
+  ASSERT_TRUE(s.Consume(pdata::Traces(chunk)).ok());
+  const std::string name = "otelcol_processor_probabilistic_sampler_count_traces_sampled";
+  auto count = [&](const char* policy, const char* sampled) {
+    return metrics.GetCounter(name, {{"policy", policy}, {"sampled", sampled}}).value();
+  };
+  EXPECT_EQ(count("trace_id_hash", "false"), 3);
+  EXPECT_EQ(count("trace_id_hash", "true"), 0);
+  EXPECT_EQ(count("sampling_priority", "true"), 1);
+  EXPECT_EQ(sink.items(), 1u);
+}
+
+TEST(LogsSampler, CountsEachRecordDecisionByPolicy) {
+  auto chunk = std::make_shared<pdata::Chunk<pdata::LogsRequest>>();
+  auto* sl = chunk->message().add_resource_logs()->add_scope_logs();
+  sl->add_log_records()->set_trace_id(std::string(16, '\x07'));  // trace_id_hash
+  sl->add_log_records();                                         // always_sampling
+  auto* kv = sl->add_log_records()->add_attributes();            // by the attribute
+  kv->set_key("tenant");
+  kv->mutable_value()->set_string_value("acme");
+
+  telemetry::MetricsRegistry metrics;
+  RecordingConsumer<pdata::Logs> sink;
+  LogsSampler s(Make(100, "traceID", "tenant"), &sink, spdlog::default_logger(), &metrics);
+  ASSERT_TRUE(s.Consume(pdata::Logs(chunk)).ok());
+  const std::string name = "otelcol_processor_probabilistic_sampler_count_logs_sampled";
+  for (const char* policy : {"trace_id_hash", "always_sampling", "tenant"}) {
+    EXPECT_EQ(metrics.GetCounter(name, {{"policy", policy}, {"sampled", "true"}}).value(), 1)
+        << policy;
+  }
+}
+
 TEST(TracesSampler, ForwardsNothingWhenEverySpanIsDropped) {
   RecordingConsumer<pdata::Traces> sink;
   TracesSampler s(Make(0), &sink);

@@ -137,6 +137,24 @@ TEST_F(HttpHandlerTest, ProtobufTracesReachTheConsumer) {
             "checkout");
 }
 
+TEST_F(HttpHandlerTest, HeadersBecomeClientMetadataOnlyWithIncludeMetadata) {
+  net::HttpRequest request =
+      Post("/v1/traces", "application/x-protobuf", SampleTraces().SerializeAsString());
+  request.headers = {{"X-Tenant", "acme"}, {"Content-Type", "application/x-protobuf"}};
+  ASSERT_EQ(handler().Handle(request).status, 200);
+  HttpPaths paths;
+  paths.include_metadata = true;
+  HttpHandler with_metadata(paths, component::NextConsumers{&traces_, &metrics_, &logs_});
+  ASSERT_EQ(with_metadata.Handle(request).status, 200);
+
+  ASSERT_EQ(traces_.received().size(), 2u);
+  EXPECT_EQ(traces_.received()[0].entries()[0].chunk->metadata(), nullptr);
+  const pdata::ClientMetadata* m = traces_.received()[1].entries()[0].chunk->metadata();
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->Get("x-tenant"), std::vector<std::string>{"acme"});
+  EXPECT_EQ(m->Get("X-TENANT"), std::vector<std::string>{"acme"});
+}
+
 TEST_F(HttpHandlerTest, JsonTracesReachTheConsumerAndTheAnswerIsJson) {
   net::HttpResponse r =
       handler().Handle(Post("/v1/traces", "application/json; charset=utf-8", kJsonTraces));
