@@ -19,14 +19,35 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
-fi
-
-echo "install-deps: installing ${missing[*]}"
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# A current ClickHouse for the tests (tests/testing/clickhouse): the npm package chdb ships
+# libchdb.so, ClickHouse built as a library. Debian's clickhouse-server is years old.
+# Installed outside the repo; skipped when the pinned version is already there.
+chdb_version=3.4.0
+chdb_prefix=${OCELOT_CHDB_PREFIX:-/opt/ocelot-deps/chdb}
+chdb_lib="$chdb_prefix/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"
+installed=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
+  "$chdb_prefix/node_modules/chdb/package.json" 2>/dev/null | head -n1 || true)
+if [ "$installed" = "$chdb_version" ] && [ -f "$chdb_lib" ]; then
+  echo "install-deps: chdb $chdb_version present in $chdb_prefix"
+else
+  if ! command -v npm >/dev/null; then
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends npm
+  fi
+  echo "install-deps: installing chdb $chdb_version into $chdb_prefix"
+  "${sudo_cmd[@]}" mkdir -p "$chdb_prefix"
+  "${sudo_cmd[@]}" npm install --prefix "$chdb_prefix" --no-audit --no-fund --no-save \
+    "chdb@$chdb_version"
+fi
