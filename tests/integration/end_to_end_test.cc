@@ -98,16 +98,17 @@ class EndToEnd : public ::testing::Test {
   int grpc_port = FreePort();
   int http_port = FreePort();
 
-  std::string WriteConfig(const std::string& batch = "timeout: 1h\n    send_batch_size: 100000") {
+  std::string WriteConfig(const std::string& batch = "timeout: 1h\n    send_batch_size: 100000",
+                          const std::string& grpc_extra = "") {
     std::string path = dir / "config.yaml";
     std::ofstream(path) << "receivers:\n"
                            "  otlp:\n"
                            "    protocols:\n"
                            "      grpc:\n"
                            "        endpoint: 127.0.0.1:"
-                        << grpc_port
-                        << "\n"
-                           "      http:\n"
+                        << grpc_port << "\n"
+                        << grpc_extra
+                        << "      http:\n"
                            "        endpoint: 127.0.0.1:"
                         << http_port
                         << "\n"
@@ -175,6 +176,38 @@ TEST_F(EndToEnd, GrpcTracesReachTheFileAndShutdownFlushesTheBatch) {
   // gets it to the file. The client stays connected while the collector stops.
   EXPECT_EQ(collector->Stop(), 0) << collector->Stderr();
   EXPECT_EQ(CountItemsInJsonFile<pdata::TracesRequest>(dir / "out/traces.json"), 1000u);
+}
+
+TEST_F(EndToEnd, GrpcMetadataKeysMakeOneBatchPerTenant) {
+  auto collector = StartCollector(
+      WriteConfig("timeout: 1h\n    send_batch_size: 100000\n    metadata_keys: [X-Tenant]",
+                  "        include_metadata: true\n"));
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc_port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = trace_service::TraceService::NewStub(channel);
+  for (std::string tenant : {"acme", "globex", "acme", "globex", "acme"}) {
+    auto chunk = MakeTraces(1, 4);
+    for (auto& span :
+         *chunk->message().mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans()) {
+      span.set_name("span-of-" + tenant);
+    }
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-tenant", tenant);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    trace_service::ExportTraceServiceResponse response;
+    grpc::Status s = stub->Export(&ctx, chunk->message(), &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(collector->Stop(), 0) << collector->Stderr();
+  // Shutdown flushes each tenant's batcher: one file line (one batch) per tenant, unmixed.
+  std::vector<std::string> lines = Lines(ReadFile(dir / "out/traces.json"));
+  ASSERT_EQ(lines.size(), 2u);
+  for (const std::string& line : lines) {
+    bool acme = line.find("span-of-acme") != std::string::npos;
+    bool globex = line.find("span-of-globex") != std::string::npos;
+    EXPECT_NE(acme, globex) << line.substr(0, 200);
+  }
+  EXPECT_EQ(CountItemsInJsonFile<pdata::TracesRequest>(dir / "out/traces.json"), 20u);
 }
 
 TEST_F(EndToEnd, HttpProtobufJsonAndGzipReachTheFiles) {
