@@ -28,6 +28,9 @@ namespace ocelot::pdata {
 //    \u00XX, U+2028/U+2029 escaped, each invalid UTF-8 byte replaced by \ufffd.
 // Map fields and well-known types get no special treatment (OTLP uses neither).
 void AppendOtlpJson(const google::protobuf::Message& msg, std::string* out);
+// The same through reflection alone, for any message; AppendOtlpJson uses typed encoders for
+// traces and logs requests (otlp_json_typed.h). Exposed for tests and benchmarks.
+void AppendOtlpJsonByReflection(const google::protobuf::Message& msg, std::string* out);
 
 // Parses OTLP/JSON into *msg (which may be arena-allocated). *msg is cleared first.
 // Accepts both lowerCamelCase and original snake_case keys, 64-bit integers as strings or

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -794,6 +795,204 @@ TEST(OtlpJsonErrorTest, MalformedJson) {
   EXPECT_EQ(ParseError<Span>("{\"name\":\"bad utf8 \xff\"}"),
             "malformed JSON: The input is not valid UTF-8");
   EXPECT_EQ(ParseError<Span>(""), "malformed JSON: Empty: no JSON found");
+}
+
+}  // namespace
+}  // namespace ocelot::pdata
+
+// ---------------------------------------------------------------------------------------------
+// The typed traces/logs encoders against the reflection encoder, on random requests that set
+// (or leave unset) every field, including values that need escaping or special formatting.
+
+namespace ocelot::pdata {
+namespace {
+
+class RandomOtlp {
+ public:
+  explicit RandomOtlp(uint32_t seed) : rng_(seed) {}
+
+  ExportTraceServiceRequest Traces() {
+    ExportTraceServiceRequest req;
+    for (int r = Count(3); r > 0; --r) {
+      auto* rs = req.add_resource_spans();
+      if (Maybe()) Resource(rs->mutable_resource());
+      if (Maybe()) rs->set_schema_url(Text());
+      for (int s = Count(3); s > 0; --s) {
+        auto* ss = rs->add_scope_spans();
+        if (Maybe()) Scope(ss->mutable_scope());
+        if (Maybe()) ss->set_schema_url(Text());
+        for (int n = Count(4); n > 0; --n) Span(ss->add_spans());
+      }
+    }
+    return req;
+  }
+
+  opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest Logs() {
+    opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest req;
+    for (int r = Count(3); r > 0; --r) {
+      auto* rl = req.add_resource_logs();
+      if (Maybe()) Resource(rl->mutable_resource());
+      if (Maybe()) rl->set_schema_url(Text());
+      for (int s = Count(3); s > 0; --s) {
+        auto* sl = rl->add_scope_logs();
+        if (Maybe()) Scope(sl->mutable_scope());
+        if (Maybe()) sl->set_schema_url(Text());
+        for (int n = Count(4); n > 0; --n) {
+          auto* l = sl->add_log_records();
+          if (Maybe()) l->set_time_unix_nano(rng_());
+          if (Maybe()) l->set_observed_time_unix_nano(rng_());
+          if (Maybe()) {
+            l->set_severity_number(
+                static_cast<opentelemetry::proto::logs::v1::SeverityNumber>(rng_() % 25));
+          }
+          if (Maybe()) l->set_severity_text(Text());
+          if (Maybe()) Value(l->mutable_body(), 2);
+          Attributes(l->mutable_attributes(), 2);
+          if (Maybe()) l->set_dropped_attributes_count(static_cast<uint32_t>(rng_()));
+          if (Maybe()) l->set_flags(static_cast<uint32_t>(rng_()));
+          if (Maybe()) l->set_trace_id(Id(16));
+          if (Maybe()) l->set_span_id(Id(8));
+        }
+      }
+    }
+    return req;
+  }
+
+ private:
+  int Count(int max) { return static_cast<int>(rng_() % (max + 1)); }
+  bool Maybe() { return rng_() % 2 == 0; }
+  std::string Text() {
+    static const char* kPieces[] = {"a",    "GET /cart", "\"q\"",        "\\",   "\n\t\r", "<&>",
+                                    "\x01", "é",         "\xe2\x80\xa8", "\xff", "日本",   " "};
+    std::string s;
+    for (int n = Count(4); n > 0; --n) s += kPieces[rng_() % std::size(kPieces)];
+    return s;
+  }
+  std::string Id(size_t n) {
+    switch (rng_() % 4) {
+      case 0:
+        return std::string(n, '\0');  // all zero: written as ""
+      case 1:
+        return std::string(n - 1, '\x01');  // wrong length: hex of what is there
+      default: {
+        std::string id(n, '\0');
+        for (char& c : id) c = static_cast<char>(rng_());
+        return id;
+      }
+    }
+  }
+  double Double() {
+    static const double kValues[] = {
+        0.0, -0.0,  1.5,     1e-7,    1e21,         123456789.0,
+        0.1, 1e300, -2.5e-9, 1.0 / 3, std::nan(""), std::numeric_limits<double>::infinity()};
+    return kValues[rng_() % std::size(kValues)];
+  }
+  void Value(AnyValue* v, int depth) {
+    switch (rng_() % (depth > 0 ? 8 : 6)) {
+      case 0:
+        v->set_string_value(Text());
+        break;
+      case 1:
+        v->set_bool_value(Maybe());
+        break;
+      case 2:
+        v->set_int_value(static_cast<int64_t>(rng_()));
+        break;
+      case 3:
+        v->set_double_value(Double());
+        break;
+      case 4:
+        v->set_bytes_value(Text());
+        break;
+      case 5:
+        break;  // unset
+      case 6:
+        for (int n = Count(3); n > 0; --n) Value(v->mutable_array_value()->add_values(), depth - 1);
+        if (v->value_case() == AnyValue::VALUE_NOT_SET) v->mutable_array_value();
+        break;
+      default:
+        v->mutable_kvlist_value();
+        Attributes(v->mutable_kvlist_value()->mutable_values(), depth - 1);
+    }
+  }
+  void Attributes(google::protobuf::RepeatedPtrField<KeyValue>* attrs, int depth) {
+    for (int n = Count(3); n > 0; --n) {
+      KeyValue* kv = attrs->Add();
+      if (Maybe()) kv->set_key(Text());
+      if (Maybe()) Value(kv->mutable_value(), depth);
+    }
+  }
+  void Resource(opentelemetry::proto::resource::v1::Resource* r) {
+    Attributes(r->mutable_attributes(), 2);
+    if (Maybe()) r->set_dropped_attributes_count(static_cast<uint32_t>(rng_()));
+  }
+  void Scope(opentelemetry::proto::common::v1::InstrumentationScope* s) {
+    if (Maybe()) s->set_name(Text());
+    if (Maybe()) s->set_version(Text());
+    Attributes(s->mutable_attributes(), 1);
+    if (Maybe()) s->set_dropped_attributes_count(static_cast<uint32_t>(rng_()));
+  }
+  void Span(opentelemetry::proto::trace::v1::Span* s) {
+    using opentelemetry::proto::trace::v1::Span;
+    if (Maybe()) s->set_trace_id(Id(16));
+    if (Maybe()) s->set_span_id(Id(8));
+    if (Maybe()) s->set_trace_state(Text());
+    if (Maybe()) s->set_parent_span_id(Id(8));
+    if (Maybe()) s->set_flags(static_cast<uint32_t>(rng_()));
+    if (Maybe()) s->set_name(Text());
+    if (Maybe()) s->set_kind(static_cast<Span::SpanKind>(rng_() % 6));
+    if (Maybe()) s->set_start_time_unix_nano(rng_());
+    if (Maybe()) s->set_end_time_unix_nano(rng_());
+    Attributes(s->mutable_attributes(), 2);
+    if (Maybe()) s->set_dropped_attributes_count(static_cast<uint32_t>(rng_()));
+    for (int n = Count(2); n > 0; --n) {
+      auto* e = s->add_events();
+      if (Maybe()) e->set_time_unix_nano(rng_());
+      if (Maybe()) e->set_name(Text());
+      Attributes(e->mutable_attributes(), 1);
+      if (Maybe()) e->set_dropped_attributes_count(static_cast<uint32_t>(rng_()));
+    }
+    if (Maybe()) s->set_dropped_events_count(static_cast<uint32_t>(rng_()));
+    for (int n = Count(2); n > 0; --n) {
+      auto* l = s->add_links();
+      if (Maybe()) l->set_trace_id(Id(16));
+      if (Maybe()) l->set_span_id(Id(8));
+      if (Maybe()) l->set_trace_state(Text());
+      Attributes(l->mutable_attributes(), 1);
+      if (Maybe()) l->set_dropped_attributes_count(static_cast<uint32_t>(rng_()));
+      if (Maybe()) l->set_flags(static_cast<uint32_t>(rng_()));
+    }
+    if (Maybe()) s->set_dropped_links_count(static_cast<uint32_t>(rng_()));
+    if (Maybe()) s->mutable_status()->set_message(Text());
+    if (Maybe()) {
+      s->mutable_status()->set_code(
+          static_cast<opentelemetry::proto::trace::v1::Status::StatusCode>(rng_() % 3));
+    }
+  }
+
+  std::mt19937_64 rng_;
+};
+
+TEST(OtlpJsonTypedEncoderTest, TracesMatchTheReflectionEncoderByteForByte) {
+  RandomOtlp random(7);
+  for (int i = 0; i < 500; ++i) {
+    ExportTraceServiceRequest req = random.Traces();
+    std::string typed, reflected;
+    AppendOtlpJson(req, &typed);
+    AppendOtlpJsonByReflection(req, &reflected);
+    ASSERT_EQ(typed, reflected) << "request " << i;
+  }
+}
+
+TEST(OtlpJsonTypedEncoderTest, LogsMatchTheReflectionEncoderByteForByte) {
+  RandomOtlp random(11);
+  for (int i = 0; i < 500; ++i) {
+    auto req = random.Logs();
+    std::string typed, reflected;
+    AppendOtlpJson(req, &typed);
+    AppendOtlpJsonByReflection(req, &reflected);
+    ASSERT_EQ(typed, reflected) << "request " << i;
+  }
 }
 
 }  // namespace
