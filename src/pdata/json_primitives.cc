@@ -145,8 +145,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendBase64(std::string_view in, std::string* out) {
-  out->push_back('"');
+void AppendBase64Raw(std::string_view in, std::string* out) {
   const size_t old_size = out->size();
   out->resize(old_size + (in.size() + 2) / 3 * 4);
   char* dst = out->data() + old_size;
@@ -168,6 +167,11 @@ void AppendBase64(std::string_view in, std::string* out) {
     *dst++ = rest == 2 ? kBase64Chars[(v >> 6) & 63] : '=';
     *dst++ = '=';
   }
+}
+
+void AppendBase64(std::string_view in, std::string* out) {
+  out->push_back('"');
+  AppendBase64Raw(in, out);
   out->push_back('"');
 }
 
@@ -188,11 +192,67 @@ void AppendHexId(std::string_view id, std::string* out) {
   out->push_back('"');
 }
 
+size_t FormatGoFloat(double v, char* buf) {
+  const double abs = std::fabs(v);
+  if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
+    const auto res = std::to_chars(buf, buf + kGoFloatBufferSize, v, std::chars_format::scientific);
+    size_t n = res.ptr - buf;
+    // Both Go and C++ pad the exponent to two digits; Go's JSON encoder then drops the zero of
+    // a negative one ("e-07" → "e-7"). Positive exponents here are >= 21.
+    if (n >= 4 && buf[n - 4] == 'e' && buf[n - 3] == '-' && buf[n - 2] == '0') {
+      buf[n - 2] = buf[n - 1];
+      --n;
+    }
+    return n;
+  }
+  // Go's 'f' format with precision -1 takes the shortest round-trip digits and pads with zeros
+  // ("1152921504606847000" for 2^60); std::to_chars' fixed form would print the exact integer
+  // instead. So take the shortest digits from the scientific form and lay them out here.
+  char sci[kGoFloatBufferSize];
+  const auto res = std::to_chars(sci, sci + sizeof(sci), v, std::chars_format::scientific);
+  const char* p = sci;
+  const char* const end = res.ptr;
+  char* o = buf;
+  if (*p == '-') *o++ = *p++;
+  char digits[24];
+  int nd = 0;
+  for (; *p != 'e'; ++p) {
+    if (*p != '.') digits[nd++] = *p;
+  }
+  ++p;  // 'e'
+  const bool negative_exp = *p++ == '-';
+  int exp = 0;
+  for (; p < end; ++p) exp = exp * 10 + (*p - '0');
+  if (negative_exp) exp = -exp;
+  const int point = exp + 1;  // digits before the decimal point
+  if (point <= 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = 0; i < -point; ++i) *o++ = '0';
+    for (int i = 0; i < nd; ++i) *o++ = digits[i];
+  } else if (point >= nd) {
+    for (int i = 0; i < nd; ++i) *o++ = digits[i];
+    for (int i = nd; i < point; ++i) *o++ = '0';
+  } else {
+    for (int i = 0; i < point; ++i) *o++ = digits[i];
+    *o++ = '.';
+    for (int i = point; i < nd; ++i) *o++ = digits[i];
+  }
+  return o - buf;
+}
+
 void AppendInt(int64_t v, std::string* out) { AppendIntImpl(v, out); }
 void AppendInt(uint64_t v, std::string* out) { AppendIntImpl(v, out); }
 void AppendQuotedInt(int64_t v, std::string* out) { AppendQuotedIntImpl(v, out); }
 void AppendQuotedInt(uint64_t v, std::string* out) { AppendQuotedIntImpl(v, out); }
-void AppendFloat(double v, std::string* out) { AppendFloatImpl(v, out); }
+void AppendFloat(double v, std::string* out) {
+  if (!std::isfinite(v)) {
+    AppendFloatImpl(v, out);  // the quoted OTLP/JSON names
+    return;
+  }
+  char buf[kGoFloatBufferSize];
+  out->append(buf, FormatGoFloat(v, buf));
+}
 void AppendFloat(float v, std::string* out) { AppendFloatImpl(v, out); }
 
 }  // namespace ocelot::pdata::json

@@ -10,6 +10,7 @@
 //  - integers: decimal; quoted for OTLP/JSON's 64-bit fields.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ namespace ocelot::pdata::json {
 
 void AppendJsonString(std::string_view s, std::string* out);
 void AppendBase64(std::string_view in, std::string* out);
+void AppendBase64Raw(std::string_view in, std::string* out);  // the same without the quotes
 void AppendHexId(std::string_view id, std::string* out);
 void AppendInt(int64_t v, std::string* out);
 void AppendInt(uint64_t v, std::string* out);
@@ -26,6 +28,14 @@ inline void AppendInt(uint32_t v, std::string* out) { AppendInt(uint64_t{v}, out
 void AppendQuotedInt(int64_t v, std::string* out);
 void AppendQuotedInt(uint64_t v, std::string* out);
 void AppendFloat(double v, std::string* out);
+
+// Enough room for any FormatGoFloat result ("-2.2250738585072014e-308" is the longest shape).
+inline constexpr size_t kGoFloatBufferSize = 32;
+// A finite double as Go's encoding/json writes a float64 (ES6 number-to-string): the shortest
+// digits that round-trip, in plain notation ("0.1", "123456789", "1152921504606847000": the
+// digits padded with zeros, never the exact integer) unless |v| < 1e-6 or |v| >= 1e21, then
+// exponent form ("1e-7", "1.5e+21"). -0 gives "-0". Returns the chars written to `buf`.
+size_t FormatGoFloat(double v, char* buf);
 void AppendFloat(float v, std::string* out);
 
 }  // namespace ocelot::pdata::json

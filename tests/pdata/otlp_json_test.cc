@@ -286,6 +286,9 @@ TEST(OtlpJsonEncodeTest, DoublesFormatLikeGo) {
   EXPECT_EQ(encode(0.1), "0.1");
   EXPECT_EQ(encode(123456789.125), "123456789.125");
   EXPECT_EQ(encode(1e20), "100000000000000000000");
+  // Go pads the shortest digits with zeros; the exact integer would be 1152921504606846976.
+  EXPECT_EQ(encode(1152921504606846976.0), "1152921504606847000");
+  EXPECT_EQ(encode(-123456789012345678.0), "-123456789012345680");
   EXPECT_EQ(encode(1e21), "1e+21");
   EXPECT_EQ(encode(1.5e300), "1.5e+300");
   EXPECT_EQ(encode(0.000001), "0.000001");
