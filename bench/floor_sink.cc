@@ -2,13 +2,24 @@
 // callback API, protobuf 3.21 with a per-call arena): receive, decode, count, discard. Ocelot's
 // throughput as a fraction of this sink's, measured in the same run, is the figure that
 // survives noisy machines. Prints the spans it received when it gets SIGTERM/SIGINT.
+//   floor_sink [HOST:PORT] [--delay-ms N]
+// --delay-ms N answers each request N ms after it arrived (a slow backend for the
+// memory_limiter load test, bench/memory_limiter.sh); the delay holds no thread, so any number
+// of requests can wait at once. Default 0: answer at once.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/message_allocator.h>
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
@@ -40,9 +51,75 @@ class Allocator final : public grpc::MessageAllocator<tsvc::ExportTraceServiceRe
 
 std::atomic<uint64_t> spans{0};
 
+// Finishes reactors a fixed delay after they were handed in, on its own thread. One delay for
+// all, so the queue is in deadline order and a deque will do.
+class DelayedFinisher {
+ public:
+  explicit DelayedFinisher(std::chrono::milliseconds delay)
+      : delay_(delay), thread_([this] { Run(); }) {}
+  ~DelayedFinisher() {
+    Stop();
+    thread_.join();
+  }
+  // From now on every request is answered at once, the waiting ones included, so the server
+  // can shut down.
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
+  void Add(grpc::ServerUnaryReactor* reactor) {
+    {
+      std::lock_guard lock(mu_);
+      if (!stop_) {
+        waiting_.push_back({std::chrono::steady_clock::now() + delay_, reactor});
+        cv_.notify_one();
+        return;
+      }
+    }
+    reactor->Finish(grpc::Status::OK);
+  }
+
+ private:
+  struct Entry {
+    std::chrono::steady_clock::time_point due;
+    grpc::ServerUnaryReactor* reactor;
+  };
+  void Run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (waiting_.empty()) {
+        if (stop_) return;
+        cv_.wait(lock);
+        continue;
+      }
+      if (!stop_ && std::chrono::steady_clock::now() < waiting_.front().due) {
+        cv_.wait_until(lock, waiting_.front().due);
+        continue;
+      }
+      auto* reactor = waiting_.front().reactor;
+      waiting_.pop_front();
+      lock.unlock();
+      reactor->Finish(grpc::Status::OK);
+      lock.lock();
+    }
+  }
+
+  const std::chrono::milliseconds delay_;
+  std::mutex mu_;  // guards waiting_, stop_
+  std::condition_variable cv_;
+  std::deque<Entry> waiting_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 class Sink final : public tsvc::TraceService::CallbackService {
  public:
-  Sink() { SetMessageAllocatorFor_Export(&allocator_); }
+  explicit Sink(DelayedFinisher* delayed) : delayed_(delayed) {
+    SetMessageAllocatorFor_Export(&allocator_);
+  }
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* ctx,
                                    const tsvc::ExportTraceServiceRequest* req,
                                    tsvc::ExportTraceServiceResponse*) override {
@@ -52,24 +129,44 @@ class Sink final : public tsvc::TraceService::CallbackService {
     }
     spans.fetch_add(n, std::memory_order_relaxed);
     auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
+    if (delayed_ != nullptr) {
+      delayed_->Add(reactor);
+    } else {
+      reactor->Finish(grpc::Status::OK);
+    }
     return reactor;
   }
 
  private:
+  DelayedFinisher* const delayed_;  // null: no delay
   Allocator allocator_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string endpoint = argc > 1 ? argv[1] : "127.0.0.1:4317";
+  std::string endpoint = "127.0.0.1:4317";
+  int delay_ms = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--delay-ms" && i + 1 < argc) {
+      delay_ms = std::atoi(argv[++i]);
+    } else if (a.rfind("--", 0) == 0) {
+      std::fprintf(stderr, "usage: floor_sink [HOST:PORT] [--delay-ms N]\n");
+      return 2;
+    } else {
+      endpoint = a;
+    }
+  }
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  Sink sink;
+  std::unique_ptr<DelayedFinisher> delayed;
+  if (delay_ms > 0)
+    delayed = std::make_unique<DelayedFinisher>(std::chrono::milliseconds(delay_ms));
+  Sink sink(delayed.get());
   grpc::ServerBuilder builder;
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(64 << 20);
@@ -80,10 +177,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "floor_sink: cannot listen on %s\n", endpoint.c_str());
     return 1;
   }
-  std::fprintf(stderr, "floor_sink listening on %s\n", endpoint.c_str());
+  std::fprintf(stderr, "floor_sink listening on %s (delay %d ms)\n", endpoint.c_str(), delay_ms);
   int sig = 0;
   sigwait(&set, &sig);
+  if (delayed) delayed->Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  delayed.reset();
   std::printf("%llu\n", static_cast<unsigned long long>(spans.load()));
   return 0;
 }

@@ -9,6 +9,20 @@ namespace {
 
 constexpr std::string_view kRedacted = "[REDACTED]";
 
+// "scheme://user:password@host..." with the password replaced; other strings as they are.
+// Endpoints of any key can carry credentials this way (a clickhouse or otlphttp endpoint).
+std::string RedactUrlPassword(const std::string& value) {
+  const size_t scheme = value.find("://");
+  if (scheme == std::string::npos) return value;
+  const size_t authority = scheme + 3;
+  const size_t end = value.find_first_of("/?#", authority);
+  const size_t at = value.rfind('@', end == std::string::npos ? value.size() : end);
+  if (at == std::string::npos || at < authority) return value;
+  const size_t colon = value.find(':', authority);
+  if (colon == std::string::npos || colon > at) return value;
+  return value.substr(0, colon + 1) + std::string(kRedacted) + value.substr(at);
+}
+
 void Emit(YAML::Emitter& out, const Node& n, bool redact, bool redact_secrets) {
   switch (n.kind()) {
     case Node::Kind::kNull:
@@ -18,9 +32,9 @@ void Emit(YAML::Emitter& out, const Node& n, bool redact, bool redact_secrets) {
       if (redact && !n.scalar().empty()) {
         out << std::string(kRedacted);
       } else if (n.quoted()) {
-        out << YAML::DoubleQuoted << n.scalar();
+        out << YAML::DoubleQuoted << (redact_secrets ? RedactUrlPassword(n.scalar()) : n.scalar());
       } else {
-        out << n.scalar();
+        out << (redact_secrets ? RedactUrlPassword(n.scalar()) : n.scalar());
       }
       break;
     case Node::Kind::kSequence:

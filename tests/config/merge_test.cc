@@ -84,5 +84,17 @@ TEST(Printer, RedactsSecretLookingValues) {
   EXPECT_NE(out.find("password: \"[REDACTED]\""), std::string::npos) << out;
 }
 
+TEST(Printer, RedactsPasswordsInsideUrls) {
+  Node n = Yaml(
+      "exporters:\n  clickhouse:\n    endpoint: http://otel:hunter2@ch:8123/db?x=1\n"
+      "  otlphttp:\n    endpoint: https://user@host:4318\n"
+      "  file: {path: /tmp/a:b@c}\n");
+  std::string out = PrintYaml(n);
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+  EXPECT_NE(out.find("http://otel:[REDACTED]@ch:8123/db?x=1"), std::string::npos) << out;
+  EXPECT_NE(out.find("https://user@host:4318"), std::string::npos) << out;  // no password
+  EXPECT_NE(out.find("/tmp/a:b@c"), std::string::npos) << out;              // not a URL
+}
+
 }  // namespace
 }  // namespace ocelot::config

@@ -1,5 +1,6 @@
 #include "cmd/ocelot/registry.h"
 
+#include "exporter/clickhouse/factory.h"
 #include "exporter/debug/factory.h"
 #include "exporter/file/factory.h"
 #include "exporter/nop/nop_exporter.h"
@@ -29,6 +30,7 @@ component::Registry BuildRegistry() {
   r.Add(processor::resource::MakeFactory());
   r.Add(processor::attributes::MakeFactory());
   r.Add(processor::probabilisticsampler::MakeFactory());
+  r.Add(exporter::clickhouse::MakeFactory());
   r.Add(exporter::file::MakeFactory());
   r.Add(exporter::debug::MakeFactory());
   r.Add(exporter::nop::MakeFactory());
@@ -42,9 +44,7 @@ component::Registry BuildRegistry() {
   // Types the deployment's configs use that later ocelot versions build. Naming them lets
   // `validate` say "not built yet" instead of "unknown".
   r.AddPlanned(Kind::kReceiver, "filelog");
-  for (const char* e : {"clickhouse", "datadog"}) {
-    r.AddPlanned(Kind::kExporter, e);
-  }
+  r.AddPlanned(Kind::kExporter, "datadog");
   return r;
 }
 

@@ -8,8 +8,12 @@ namespace ocelot::processor::memorylimiter {
 namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
-// As Go's minGCIntervalWhenSoftLimited: releasing memory walks the whole heap, so crossing the
-// soft limit triggers it at most this often (above the hard limit it runs on every check).
+// As Go's minGCIntervalWhenSoftLimited: releasing memory walks the whole heap, so above the
+// soft limit it runs at most this often (above the hard limit it runs on every check). Unlike
+// otelcol 0.96, which forces a GC only when it starts refusing, it runs again while refusing:
+// Go's GC frees garbage on its own, but glibc keeps freed memory (a drained sending queue) in
+// its free lists, counted in RSS, until it is released, so without this the limiter could
+// refuse forever after the load dropped (bench/memory_limiter.sh showed it).
 constexpr auto kMinReleaseIntervalWhenSoftLimited = std::chrono::seconds(10);
 
 }  // namespace
@@ -61,11 +65,12 @@ struct MemoryChecker::TimerState {
 };
 
 MemoryChecker::MemoryChecker(Limits limits, config::Duration check_interval, ReadFn read,
-                             ReleaseFn release, std::shared_ptr<spdlog::logger> logger)
+                             ReleaseFn release, std::shared_ptr<spdlog::logger> logger, NowFn now)
     : limits_(limits),
       interval_(check_interval),
       read_(std::move(read)),
       release_(std::move(release)),
+      now_(std::move(now)),
       logger_(logger ? std::move(logger) : spdlog::default_logger()) {
   logger_->info("Memory limiter configured: limit_mib={} spike_limit_mib={} check_interval={}ms",
                 limits_.hard / kMiB, (limits_.hard - limits_.soft) / kMiB,
@@ -116,7 +121,7 @@ void MemoryChecker::Check() {
   uint64_t bytes = *used;
   auto release_and_measure = [&] {
     release_();
-    last_release_ = std::chrono::steady_clock::now();
+    last_release_ = now_();
     auto after = read_();
     if (after.ok()) bytes = *after;
     logger_->info("Memory usage after releasing free memory: cur_mem_mib={}", bytes / kMiB);
@@ -129,23 +134,20 @@ void MemoryChecker::Check() {
   }
   const bool was_refusing = must_refuse_.load(std::memory_order_relaxed);
   bool refuse = bytes >= limits_.soft;
+  // Freed-but-cached heap counts in RSS; giving it back may be enough to get below, both when
+  // crossing the soft limit and, later, while refusing (the data held has been sent since).
+  if (refuse && (!last_release_ || now_() - *last_release_ > kMinReleaseIntervalWhenSoftLimited)) {
+    logger_->info("Memory usage is above soft limit. Releasing free memory: cur_mem_mib={}",
+                  bytes / kMiB);
+    release_and_measure();
+    refuse = bytes >= limits_.soft;
+  }
   if (was_refusing && !refuse) {
     logger_->info("Memory usage back within limits. Resuming normal operation: cur_mem_mib={}",
                   bytes / kMiB);
   }
   if (!was_refusing && refuse) {
-    // Freed-but-cached heap counts in RSS; giving it back may be enough to stay below.
-    if (!last_release_ ||
-        std::chrono::steady_clock::now() - *last_release_ > kMinReleaseIntervalWhenSoftLimited) {
-      logger_->info("Memory usage is above soft limit. Releasing free memory: cur_mem_mib={}",
-                    bytes / kMiB);
-      release_and_measure();
-      refuse = bytes >= limits_.soft;
-    }
-    if (refuse) {
-      logger_->warn("Memory usage is above soft limit. Refusing data: cur_mem_mib={}",
-                    bytes / kMiB);
-    }
+    logger_->warn("Memory usage is above soft limit. Refusing data: cur_mem_mib={}", bytes / kMiB);
   }
   must_refuse_.store(refuse, std::memory_order_relaxed);
 }

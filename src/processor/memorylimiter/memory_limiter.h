@@ -37,11 +37,14 @@ absl::StatusOr<Limits> ComputeLimits(const Config& config,
 
 class MemoryChecker {
  public:
-  using ReadFn = std::function<absl::StatusOr<uint64_t>()>;  // bytes in use
-  using ReleaseFn = std::function<void()>;                   // give freed memory back
+  using ReadFn = std::function<absl::StatusOr<uint64_t>()>;              // bytes in use
+  using ReleaseFn = std::function<void()>;                               // give freed memory back
+  using NowFn = std::function<std::chrono::steady_clock::time_point()>;  // for tests
 
-  MemoryChecker(Limits limits, config::Duration check_interval, ReadFn read, ReleaseFn release,
-                std::shared_ptr<spdlog::logger> logger);
+  MemoryChecker(
+      Limits limits, config::Duration check_interval, ReadFn read, ReleaseFn release,
+      std::shared_ptr<spdlog::logger> logger,
+      NowFn now = [] { return std::chrono::steady_clock::now(); });
   ~MemoryChecker();
 
   // Reference-counted by the pipelines sharing this checker: the first Start measures at once
@@ -62,6 +65,7 @@ class MemoryChecker {
   const config::Duration interval_;
   const ReadFn read_;
   const ReleaseFn release_;
+  const NowFn now_;
   std::shared_ptr<spdlog::logger> logger_;
   std::atomic<bool> must_refuse_{false};
 

@@ -124,6 +124,37 @@ TEST_F(MemoryLimiterTest, CrossingTheSoftLimitReleasesMemoryAtMostEveryTenSecond
   EXPECT_TRUE(checker->MustRefuse());
 }
 
+// Freed memory that the allocator keeps (a sending queue drained while refusing) counts in RSS
+// until it is released; releasing only when refusing starts left the limiter refusing forever
+// after the load dropped (found by bench/memory_limiter.sh).
+TEST_F(MemoryLimiterTest, KeepsReleasingMemoryWhileRefusingSoFreedMemoryEndsTheRefusal) {
+  auto now = std::chrono::steady_clock::now();
+  auto checker = std::make_shared<MemoryChecker>(
+      Limits{1024 * kMiB, 768 * kMiB}, std::chrono::hours(1),
+      [this]() -> absl::StatusOr<uint64_t> { return memory.used.load(); },
+      [this] {
+        ++memory.releases;
+        memory.used -= std::min(memory.used.load(), memory.freed_by_release.load());
+      },
+      spdlog::default_logger(), [&now] { return now; });
+  memory.used = 800 * kMiB;  // all of it live: releasing frees nothing
+  checker->Check();
+  EXPECT_EQ(memory.releases, 1);
+  EXPECT_TRUE(checker->MustRefuse());
+
+  memory.freed_by_release = 300 * kMiB;  // the data was sent; the allocator still holds it
+  now += std::chrono::seconds(1);
+  checker->Check();
+  EXPECT_EQ(memory.releases, 1);  // not on every check
+  EXPECT_TRUE(checker->MustRefuse());
+
+  now += std::chrono::seconds(10);
+  checker->Check();
+  EXPECT_EQ(memory.releases, 2);
+  EXPECT_EQ(memory.used, 500 * kMiB);
+  EXPECT_FALSE(checker->MustRefuse());
+}
+
 TEST_F(MemoryLimiterTest, ChecksOnTheTimerAfterStart) {
   memory.used = 100 * kMiB;
   MemoryLimiterProcessor<pdata::Traces> p(memory.Checker(1024, 768, std::chrono::milliseconds(5)),
