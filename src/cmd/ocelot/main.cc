@@ -1,5 +1,9 @@
 // ocelot: the collector binary's entry point; dispatches to the subcommands.
+#include <malloc.h>
+
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "cmd/ocelot/cli.h"
 #include "cmd/ocelot/commands.h"
@@ -13,6 +17,11 @@
 #endif
 
 int main(int argc, char** argv) {
+  // glibc gives each thread that allocates its own arena, up to 8 per core; a collector has a
+  // few dozen threads (gRPC, queue consumers), and each arena keeps freed memory in RSS. As many
+  // arenas as cores keeps the allocator uncontended where it matters and, measured at 10k
+  // spans/s through the otlp exporter, 2.5 MiB less RSS (bench/README.md).
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   using namespace ocelot::cmd;
   std::vector<std::string> args(argv + 1, argv + argc);
   auto options = ParseArgs(args);
