@@ -152,6 +152,13 @@ scenario_otlp() {
 }
 
 scenario_steady() {  # the testbed's Trace10kSPS shape: 10k items/s, 100 per request
+  # The floor at the same rate: what receiving and decoding alone cost on this machine now.
+  start_sink
+  local floor_json
+  floor_json=$("$LOADGEN" --endpoint 127.0.0.1:$SINK_PORT --items 100 --rate 10000 \
+    --duration "$STEADY" --pid "$SINK_PID" --json)
+  stop_sink
+  row "steady 10k traces/s floor sink" 10000 "$floor_json" "$SINK_COUNT"
   local exporter=nop
   config otlp 2>/dev/null && exporter=otlp || true
   for signal in traces logs metrics; do
