@@ -232,27 +232,7 @@ Client::Client(Connection connection) : connection_(std::move(connection)) {
 
 Client::~Client() = default;
 
-void Client::CloseIdle() {
-  std::lock_guard lock(mu_);
-  idle_.clear();
-}
-
-std::unique_ptr<Client::Handle> Client::TakeHandle() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      auto h = std::move(idle_.back());
-      idle_.pop_back();
-      return h;
-    }
-  }
-  return std::make_unique<Handle>();
-}
-
-void Client::ReturnHandle(std::unique_ptr<Handle> h) {
-  std::lock_guard lock(mu_);
-  idle_.push_back(std::move(h));
-}
+void Client::CloseIdle() { handles_.Clear(); }
 
 absl::StatusOr<std::string> Client::Execute(std::string_view sql, exporterhelper::Deadline deadline,
                                             bool in_database) {
@@ -290,7 +270,7 @@ absl::StatusOr<std::string> Client::Perform(const Request& request,
                                          connection_.base_url);
     }
   }
-  std::unique_ptr<Handle> h = TakeHandle();
+  std::unique_ptr<Handle> h = handles_.Take();
   CURL* curl = h->curl;
   curl_easy_reset(curl);  // keeps the connection cache, clears the options
 
@@ -345,7 +325,7 @@ absl::StatusOr<std::string> Client::Perform(const Request& request,
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   curl_slist_free_all(headers);
   // The handle's option list pointed at our stack; curl_easy_reset on the next use clears it.
-  ReturnHandle(std::move(h));
+  handles_.Return(std::move(h));
 
   if (rc != CURLE_OK) {
     std::string detail = error[0] != '\0' ? error : curl_easy_strerror(rc);

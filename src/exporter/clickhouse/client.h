@@ -24,6 +24,7 @@
 #include "exporter/clickhouse/config.h"
 #include "exporter/clickhouse/rows/rows.h"
 #include "exporterhelper/sender.h"
+#include "net/curl/handle_pool.h"
 
 namespace ocelot::exporter::clickhouse {
 
@@ -82,12 +83,9 @@ class Client {
     bool compressed = false;
   };
   absl::StatusOr<std::string> Perform(const Request& request, exporterhelper::Deadline deadline);
-  std::unique_ptr<Handle> TakeHandle();
-  void ReturnHandle(std::unique_ptr<Handle> h);
 
   const Connection connection_;
-  std::mutex mu_;  // guards idle_
-  std::vector<std::unique_ptr<Handle>> idle_;
+  net::HandlePool<Handle> handles_;
 };
 
 }  // namespace ocelot::exporter::clickhouse

@@ -141,27 +141,7 @@ absl::Status HttpSender::Start(component::Host&) {
   return absl::OkStatus();
 }
 
-void HttpSender::Shutdown() {
-  std::lock_guard lock(mu_);
-  idle_.clear();
-}
-
-std::unique_ptr<HttpSender::Handle> HttpSender::TakeHandle() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      auto h = std::move(idle_.back());
-      idle_.pop_back();
-      return h;
-    }
-  }
-  return std::make_unique<Handle>();
-}
-
-void HttpSender::ReturnHandle(std::unique_ptr<Handle> h) {
-  std::lock_guard lock(mu_);
-  idle_.push_back(std::move(h));
-}
+void HttpSender::Shutdown() { handles_.Clear(); }
 
 absl::Status HttpSender::Send(const pdata::Traces& batch, exporterhelper::Deadline deadline) {
   return Export(batch, pdata::Signal::kTraces, deadline);
@@ -202,7 +182,7 @@ absl::Status HttpSender::Export(const BatchT& batch, pdata::Signal signal,
     headers = curl_slist_append(headers, (name + ": " + value).c_str());
   }
 
-  std::unique_ptr<Handle> h = TakeHandle();
+  std::unique_ptr<Handle> h = handles_.Take();
   CURL* curl = h->curl;
   curl_easy_reset(curl);  // keeps the connection cache, clears the options
   Response response;
@@ -253,7 +233,7 @@ absl::Status HttpSender::Export(const BatchT& batch, pdata::Signal signal,
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   curl_slist_free_all(headers);
-  ReturnHandle(std::move(h));
+  handles_.Return(std::move(h));
 
   if (rc != CURLE_OK) {
     // Refused, reset, timed out, TLS failure: the next attempt may succeed.

@@ -16,6 +16,7 @@
 #include "exporter/otlphttp/config.h"
 #include "exporterhelper/partial_success.h"
 #include "exporterhelper/sender.h"
+#include "net/curl/handle_pool.h"
 #include "telemetry/metrics.h"
 
 namespace ocelot::exporter::otlphttp {
@@ -36,16 +37,13 @@ class HttpSender final : public exporterhelper::Sender {
   struct Handle;
   template <typename BatchT>
   absl::Status Export(const BatchT& batch, pdata::Signal signal, exporterhelper::Deadline deadline);
-  std::unique_ptr<Handle> TakeHandle();
-  void ReturnHandle(std::unique_ptr<Handle> h);
 
   const Config config_;
   std::shared_ptr<spdlog::logger> logger_;
   exporterhelper::PartialSuccessCounters rejected_;
   exporterhelper::TlsMaterial tls_;
 
-  std::mutex mu_;  // guards idle_
-  std::vector<std::unique_ptr<Handle>> idle_;
+  net::HandlePool<Handle> handles_;
 };
 
 // Compresses an HTTP body with a Content-Encoding otelcol's confighttp offers (gzip, zlib,

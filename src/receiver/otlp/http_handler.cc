@@ -135,6 +135,8 @@ std::string ValidUtf8(std::string_view s) {
   return out;
 }
 
+// protojson's string escaping (what otelcol's JSON status bodies use): unlike encoding/json
+// (pdata/json_primitives.h) it leaves < > & and U+2028/U+2029 as they are. `utf8` is valid.
 void AppendJsonString(std::string_view utf8, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
