@@ -37,7 +37,16 @@ class ArenaHolder final : public grpc::MessageHolder<tsvc::ExportTraceServiceReq
   void Release() override { delete this; }
 
  private:
-  google::protobuf::Arena arena_;
+  // The block sizes ocelot's chunks use (pdata::Chunk): with the defaults (256 B to 8 KiB
+  // blocks) a 300 KB request costs ~40 block allocations and the "floor" was slower than
+  // ocelot itself.
+  static google::protobuf::ArenaOptions Options() {
+    google::protobuf::ArenaOptions o;
+    o.start_block_size = 4096;
+    o.max_block_size = 256 * 1024;
+    return o;
+  }
+  google::protobuf::Arena arena_{Options()};
 };
 
 class Allocator final : public grpc::MessageAllocator<tsvc::ExportTraceServiceRequest,
