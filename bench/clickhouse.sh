@@ -25,10 +25,9 @@
 #
 # The load generator, ocelot and ClickHouse share the machine's cores: on a 2-core VM each
 # figure is what is left after the other two, so read them together with the CPU columns.
-# The load generator's payloads are identical request after request (the same 1000 spans with
-# 5 attributes of 16 bytes); they compress far better than real telemetry.
-# Its timestamps are fixed in November 2023, so a table TTL shorter than that age would drop
-# the rows at once: TTL is 0 (no TTL clause) unless you set it.
+# The load generator sends 16 request variants in turn (distinct trace and span ids, the same
+# attribute values), timestamped at its start, so a table TTL keeps the rows; the compressed
+# figures are far better than real telemetry would give (the attribute values repeat).
 #
 # Env: BUILD (build dir with ocelot, ocelot-loadgen, tests/testing/clickhouse/ocelot_chdb_server;
 #   default build), CHDB_LIB (libchdb.so; default $OCELOT_CHDB_LIB or the install-deps path),

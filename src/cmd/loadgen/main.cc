@@ -41,6 +41,7 @@ struct Options {
   pid_t pid = 0;
   bool json = false;
   std::string count_file;  // count the items in an OTLP/JSON lines file instead of sending
+  int variants = 16;       // distinct requests sent in turn (ids differ)
 };
 
 struct WorkerResult {
@@ -52,7 +53,7 @@ const char kUsage[] =
     "Usage: ocelot-loadgen [--endpoint HOST:PORT] [--protocol grpc|http] [--encoding proto|json]\n"
     "  [--gzip] [--signal traces|metrics|logs] [--items N] [--attributes N] [--attribute-size B]\n"
     "  [--events N] [--rate ITEMS_PER_S] [--connections N] [--inflight N] [--duration S]\n"
-    "  [--count REQUESTS] [--pid PID] [--json]\n"
+    "  [--count REQUESTS] [--variants N] [--pid PID] [--json]\n"
     "       ocelot-loadgen --count-file FILE [--signal S]   (items in an OTLP/JSON lines file)\n"
     "Sends to loopback only. --rate 0 (default) sends flat out.\n";
 
@@ -102,6 +103,8 @@ std::optional<Options> Parse(int argc, char** argv) {
       o.pid = std::stoi(next());
     else if (a == "--json")
       o.json = true;
+    else if (a == "--variants")
+      o.variants = std::stoi(next());
     else if (a == "--count-file")
       o.count_file = next();
     else if (a == "--help" || a == "-h") {
@@ -127,7 +130,8 @@ struct Plan {
   bool Take() { return !limited || budget.fetch_sub(1) > 0; }
 };
 
-WorkerResult RunGrpcWorker(const Options& o, const Payload& payload, Plan& plan, int index) {
+WorkerResult RunGrpcWorker(const Options& o, const std::vector<Payload>& payloads, Plan& plan,
+                           int index) {
   WorkerResult r;
   grpc::ChannelArguments args;
   args.SetInt("ocelot.loadgen.connection", index);  // distinct args: a connection per worker
@@ -135,8 +139,12 @@ WorkerResult RunGrpcWorker(const Options& o, const Payload& payload, Plan& plan,
   auto channel = grpc::CreateCustomChannel(o.endpoint, grpc::InsecureChannelCredentials(), args);
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;
-  grpc::Slice slice(payload.proto);
-  grpc::ByteBuffer body(&slice, 1);
+  std::vector<grpc::ByteBuffer> bodies;
+  for (const Payload& p : payloads) {
+    grpc::Slice slice(p.proto);
+    bodies.emplace_back(&slice, 1);
+  }
+  const std::string& method = payloads[0].grpc_method;
   struct Call {
     grpc::ClientContext ctx;
     grpc::ByteBuffer response;
@@ -158,7 +166,7 @@ WorkerResult RunGrpcWorker(const Options& o, const Payload& payload, Plan& plan,
       auto* call = new Call();
       if (o.gzip) call->ctx.set_compression_algorithm(GRPC_COMPRESS_GZIP);
       call->sent = Clock::now();
-      call->reader = stub.PrepareUnaryCall(&call->ctx, payload.grpc_method, body, &cq);
+      call->reader = stub.PrepareUnaryCall(&call->ctx, method, bodies[r.sent % bodies.size()], &cq);
       call->reader->StartCall();
       call->reader->Finish(&call->response, &call->status, call);
       ++inflight;
@@ -202,12 +210,15 @@ WorkerResult RunGrpcWorker(const Options& o, const Payload& payload, Plan& plan,
 
 size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
-WorkerResult RunHttpWorker(const Options& o, const Payload& payload, Plan& plan) {
+WorkerResult RunHttpWorker(const Options& o, const std::vector<Payload>& payloads, Plan& plan) {
   WorkerResult r;
-  std::string body = o.encoding == "json" ? payload.json : payload.proto;
-  if (o.gzip) body = GzipCompress(body);
+  std::vector<std::string> bodies;
+  for (const Payload& p : payloads) {
+    bodies.push_back(o.encoding == "json" ? p.json : p.proto);
+    if (o.gzip) bodies.back() = GzipCompress(bodies.back());
+  }
   CURL* curl = curl_easy_init();
-  std::string url = "http://" + o.endpoint + payload.http_path;
+  std::string url = "http://" + o.endpoint + payloads[0].http_path;
   curl_slist* headers = nullptr;
   headers =
       curl_slist_append(headers, o.encoding == "json" ? "Content-Type: application/json"
@@ -216,8 +227,6 @@ WorkerResult RunHttpWorker(const Options& o, const Payload& payload, Plan& plan)
   headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
   auto next_send = plan.start;
@@ -226,6 +235,9 @@ WorkerResult RunHttpWorker(const Options& o, const Payload& payload, Plan& plan)
       std::this_thread::sleep_until(next_send);  // pacing, in a tool
       next_send += plan.interval;
     }
+    const std::string& body = bodies[r.sent % bodies.size()];
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     auto t0 = Clock::now();
     ++r.sent;
     long code = 0;
@@ -294,7 +306,12 @@ int Main(int argc, char** argv) {
   if (!parsed) return 0;
   const Options& o = *parsed;
   if (!o.count_file.empty()) return CountFile(o);
-  Payload payload = BuildPayload(o.shape);
+  std::vector<Payload> payloads;
+  for (int v = 0; v < std::max(1, o.variants); ++v) {
+    Shape shape = o.shape;
+    shape.variant = v;
+    payloads.push_back(BuildPayload(shape));
+  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
 
   Plan plan;
@@ -317,8 +334,8 @@ int Main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int i = 0; i < o.connections; ++i) {
     threads.emplace_back([&, i] {
-      results[i] = o.protocol == "grpc" ? RunGrpcWorker(o, payload, plan, i)
-                                        : RunHttpWorker(o, payload, plan);
+      results[i] = o.protocol == "grpc" ? RunGrpcWorker(o, payloads, plan, i)
+                                        : RunHttpWorker(o, payloads, plan);
     });
   }
   for (auto& t : threads) t.join();

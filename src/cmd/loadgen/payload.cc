@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <chrono>
+
 #include "pdata/otlp_json.h"
 
 namespace ocelot::loadgen {
@@ -31,7 +33,13 @@ void FillResource(opentelemetry::proto::resource::v1::Resource* r) {
 
 Payload BuildPayload(const Shape& shape) {
   Payload p;
-  const uint64_t t0 = 1700000000000000000ULL;
+  const uint64_t t0 =
+      shape.start_unix_nano != 0
+          ? shape.start_unix_nano
+          : static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+  const uint32_t v = static_cast<uint32_t>(shape.variant);
   if (shape.signal == "metrics") {
     pdata::MetricsRequest req;
     auto* rm = req.add_resource_metrics();
@@ -79,9 +87,13 @@ Payload BuildPayload(const Shape& shape) {
       auto* s = ss->add_spans();
       std::string trace_id(16, '\0');
       for (int b = 0; b < 8; ++b) trace_id[b] = static_cast<char>((i >> (b * 8)) & 0xff);
+      for (int b = 0; b < 4; ++b) trace_id[8 + b] = static_cast<char>((v >> (b * 8)) & 0xff);
       trace_id[15] = 1;
       s->set_trace_id(trace_id);
-      s->set_span_id(std::string("\1\2\3\4\5\6\7\10", 8));
+      std::string span_id("\1\2\3\4\5\6\7\10", 8);
+      for (int b = 0; b < 4; ++b)
+        span_id[b] ^= static_cast<char>(((v * 2654435761u + i) >> (b * 8)) & 0xff);
+      s->set_span_id(span_id);
       s->set_name("GET /api/items/" + std::to_string(i % 50));
       s->set_kind(opentelemetry::proto::trace::v1::Span::SPAN_KIND_SERVER);
       s->set_start_time_unix_nano(t0 + i * 1000);

@@ -1,7 +1,10 @@
-// Pre-built request bodies for the load generator: one request of the configured shape,
-// encoded once (protobuf or OTLP/JSON, optionally gzip) and sent many times.
+// Pre-built request bodies for the load generator: requests of the configured shape, encoded
+// once (protobuf or OTLP/JSON, optionally gzip) and sent many times. Variants differ in their
+// trace and span ids, so a backend sees distinct traces and compression sees realistic data;
+// timestamps are taken at build time, so backends with a TTL keep what they get.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "pdata/batch.h"
@@ -14,6 +17,8 @@ struct Shape {
   int attributes = 5;             // per item
   int attribute_size = 16;        // bytes per attribute value
   int events = 0;                 // span events per span
+  int variant = 0;                // distinct ids per variant
+  uint64_t start_unix_nano = 0;   // timestamps from here; 0: now
 };
 
 struct Payload {
