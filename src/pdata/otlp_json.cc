@@ -106,15 +106,17 @@ Kind KindOf(const FieldDescriptor* f) {
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_MESSAGE:
       return Kind::kMessage;
-    case FieldDescriptor::CPPTYPE_STRING:
-      if (f->type() == FieldDescriptor::TYPE_BYTES) {
-        const std::string& name = f->name();
-        if (name == "trace_id" || name == "span_id" || name == "parent_span_id") {
-          return Kind::kHexId;
-        }
-        return Kind::kBytes;
+    case FieldDescriptor::CPPTYPE_STRING: {
+      // Our .proto files declare OTLP's string fields as bytes (proto/README.md: the same wire
+      // format, without protobuf C++'s UTF-8 check, which otelcol does not make). So the JSON
+      // kind comes from the name: ids are hex, AnyValue.bytes_value is base64, the rest text.
+      const std::string& name = f->name();
+      if (name == "trace_id" || name == "span_id" || name == "parent_span_id") {
+        return f->type() == FieldDescriptor::TYPE_BYTES ? Kind::kHexId : Kind::kString;
       }
+      if (f->type() == FieldDescriptor::TYPE_BYTES && name == "bytes_value") return Kind::kBytes;
       return Kind::kString;
+    }
     case FieldDescriptor::CPPTYPE_BOOL:
       return Kind::kBool;
     case FieldDescriptor::CPPTYPE_ENUM:

@@ -155,6 +155,25 @@ TEST_F(HttpHandlerTest, HeadersBecomeClientMetadataOnlyWithIncludeMetadata) {
   EXPECT_EQ(m->Get("X-TENANT"), std::vector<std::string>{"acme"});
 }
 
+TEST_F(HttpHandlerTest, InvalidUtf8InAStringFieldIsAcceptedAsOtelcolAcceptsIt) {
+  // otelcol (gogo protobuf) does not check UTF-8; protobuf C++ would refuse the request if the
+  // field were declared string (proto/README.md).
+  pdata::TracesRequest req = SampleTraces();
+  req.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name("bad\xff");
+  net::HttpResponse r =
+      handler().Handle(Post("/v1/traces", "application/x-protobuf", req.SerializeAsString()));
+  EXPECT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(traces_.received().size(), 1u);
+  EXPECT_EQ(traces_.received()[0]
+                .entries()[0]
+                .chunk->message()
+                .resource_spans(0)
+                .scope_spans(0)
+                .spans(0)
+                .name(),
+            "bad\xff");
+}
+
 TEST_F(HttpHandlerTest, JsonTracesReachTheConsumerAndTheAnswerIsJson) {
   net::HttpResponse r =
       handler().Handle(Post("/v1/traces", "application/json; charset=utf-8", kJsonTraces));
