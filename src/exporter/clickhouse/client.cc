@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "consumer/consumer.h"
+#include "net/curl/trusted_cas.h"
 
 namespace ocelot::exporter::clickhouse {
 namespace {
@@ -97,28 +98,6 @@ absl::StatusOr<std::string> Deflate(std::string_view body, int window_bits) {
   deflateEnd(&z);
   if (rc != Z_STREAM_END) return absl::InternalError("zlib: compression failed");
   return out;
-}
-
-// Trusted CAs beyond libcurl's built-in store. otelcol-contrib is a Go program, and Go's
-// crypto/x509 on Linux reads SSL_CERT_FILE (instead of the system bundle) and SSL_CERT_DIR
-// (instead of the system directories, ':'-separated): that is how 0.96 deployments trust a
-// private CA, as this exporter has no `tls` keys. libcurl reads neither (Debian's is built with a
-// fixed CA bundle and path), so they are passed on: the file as CURLOPT_CAINFO (the system
-// directory stays in CURLOPT_CAPATH, as Go keeps its directories), the directories as
-// CURLOPT_CAPATH (OpenSSL splits it at ':' too). Read once: the environment does not change.
-struct TrustedCas {
-  std::string file;
-  std::string dirs;
-};
-
-const TrustedCas& TrustedCasFromEnvironment() {
-  static const TrustedCas kCas = [] {
-    TrustedCas cas;
-    if (const char* f = std::getenv("SSL_CERT_FILE"); f != nullptr) cas.file = f;
-    if (const char* d = std::getenv("SSL_CERT_DIR"); d != nullptr) cas.dirs = d;
-    return cas;
-  }();
-  return kCas;
 }
 
 // libcurl's TLS failures: the server was reached, so "cannot reach" would mislead.
@@ -359,9 +338,7 @@ absl::StatusOr<std::string> Client::Perform(const Request& request,
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   } else {
-    const TrustedCas& cas = TrustedCasFromEnvironment();
-    if (!cas.file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, cas.file.c_str());
-    if (!cas.dirs.empty()) curl_easy_setopt(curl, CURLOPT_CAPATH, cas.dirs.c_str());
+    net::TrustCasFromEnvironment(curl);  // as Go's SSL_CERT_FILE / SSL_CERT_DIR
   }
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

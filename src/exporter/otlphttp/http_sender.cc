@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "exporterhelper/rpc_status.h"
+#include "net/curl/trusted_cas.h"
 #include "pdata/otlp_json.h"
 #include "telemetry/obsreport.h"
 
@@ -211,7 +212,11 @@ absl::Status HttpSender::Export(const BatchT& batch, pdata::Signal signal,
   curl_blob ca{tls_.ca.data(), tls_.ca.size(), CURL_BLOB_NOCOPY};
   curl_blob cert{tls_.cert.data(), tls_.cert.size(), CURL_BLOB_NOCOPY};
   curl_blob key{tls_.key.data(), tls_.key.size(), CURL_BLOB_NOCOPY};
-  if (!tls_.ca.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+  if (!tls_.ca.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+  } else {
+    net::TrustCasFromEnvironment(curl);  // as Go's SSL_CERT_FILE / SSL_CERT_DIR
+  }
   if (!tls_.cert.empty()) {
     curl_easy_setopt(curl, CURLOPT_SSLCERT_BLOB, &cert);
     curl_easy_setopt(curl, CURLOPT_SSLKEY_BLOB, &key);
