@@ -2,7 +2,7 @@
 # The scenario benchmark: starts ocelot (or the floor sink) with a given config, drives it with
 # ocelot-loadgen on loopback, samples its CPU and RSS from /proc, checks what arrived, and
 # writes one row per scenario to bench/results/latest.tsv (and prints them as a table).
-#   bench/run.sh [scenario ...]     scenarios: steady max http file floor idle (default: all)
+#   bench/run.sh [scenario ...]     scenarios: floor max http file otlp steady prod idle (default: all)
 # Env: BUILD (build dir, default build), DURATION (seconds per max-rate scenario, default 10),
 #      STEADY (seconds per steady scenario, default 20).
 set -euo pipefail
@@ -179,6 +179,29 @@ scenario_steady() {  # the testbed's Trace10kSPS shape: 10k items/s, 100 per req
   done
 }
 
+scenario_prod() {  # the production profile's shape: memory_limiter, batch 10s/8192, otlp out
+  if ! config otlp "memory_limiter, batch"; then
+    echo "skip prod scenario: $(head -1 "$WORK/validate.err")" >&2
+    return
+  fi
+  sed -i 's/^  batch: .*/  batch: {send_batch_size: 8192, timeout: 10s}/' "$WORK/config.yaml"
+  local json
+  for rate in 10000 0; do
+    start_sink
+    start_ocelot
+    if [ $rate = 0 ]; then
+      json=$("$LOADGEN" --endpoint 127.0.0.1:$GRPC_PORT --items 1000 --connections 2 --inflight 4 \
+        --duration "$DURATION" --pid "$OCELOT_PID" --json)
+    else
+      json=$("$LOADGEN" --endpoint 127.0.0.1:$GRPC_PORT --items 100 --rate $rate \
+        --duration "$STEADY" --pid "$OCELOT_PID" --json)
+    fi
+    stop_ocelot
+    stop_sink
+    row "prod shape ${rate/#0/max} grpc→memory_limiter→batch 10s→otlp" "${rate/#0/max}" "$json" "$SINK_COUNT"
+  done
+}
+
 scenario_idle() {
   config file
   local t0 t1
@@ -194,7 +217,7 @@ scenario_idle() {
 }
 
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(floor max http file otlp steady idle)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(floor max http file otlp steady prod idle)
 for s in "${scenarios[@]}"; do "scenario_$s"; done
 echo
 column -t -s $'\t' "$RESULTS"
