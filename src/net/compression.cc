@@ -156,6 +156,24 @@ absl::StatusOr<std::string> Unzstd(std::string_view body, size_t max_bytes) {
   return std::move(out).Take();
 }
 
+absl::StatusOr<std::string> Deflate(std::string_view body, int window_bits) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
+    return absl::InternalError("zlib: cannot initialise the compressor");
+  }
+  std::string out(deflateBound(&z, body.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  z.avail_in = static_cast<uInt>(body.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return absl::InternalError("zlib: compression failed");
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> Decompress(std::string_view encoding, std::string_view body,
@@ -175,6 +193,20 @@ absl::StatusOr<std::string> Decompress(std::string_view encoding, std::string_vi
   if (enc == "zstd") return Unzstd(body, max_bytes);
   return absl::InvalidArgumentError("unsupported Content-Encoding \"" + std::string(encoding) +
                                     "\" (supported: gzip, deflate, zlib, zstd)");
+}
+
+absl::StatusOr<std::string> Compress(std::string_view encoding, std::string_view body) {
+  if (encoding == "gzip") return Deflate(body, 15 + 16);
+  if (encoding == "zlib" || encoding == "deflate") return Deflate(body, 15);
+  if (encoding == "zstd") {
+    std::string out(ZSTD_compressBound(body.size()), '\0');
+    size_t n = ZSTD_compress(out.data(), out.size(), body.data(), body.size(), 1);
+    if (ZSTD_isError(n)) return absl::InternalError(ZSTD_getErrorName(n));
+    out.resize(n);
+    return out;
+  }
+  return absl::InvalidArgumentError("unsupported compression type \"" + std::string(encoding) +
+                                    "\"");
 }
 
 }  // namespace ocelot::net

@@ -1,5 +1,6 @@
-// Request-body decompression for the HTTP server: the Content-Encodings the Go collector's
-// confighttp accepts (gzip, zlib/deflate, zstd), each with a cap on the decompressed size.
+// HTTP body compression: decompression for the server (the Content-Encodings the Go
+// collector's confighttp accepts: gzip, zlib/deflate, zstd, each with a cap on the decompressed
+// size) and compression for the clients (the otlphttp and clickhouse exporters, the loadgen).
 #pragma once
 
 #include <cstddef>
@@ -19,5 +20,9 @@ namespace ocelot::net {
 // some HTTP clients send under that name. Concatenated gzip members and zstd frames are joined.
 absl::StatusOr<std::string> Decompress(std::string_view encoding, std::string_view body,
                                        size_t max_bytes);
+
+// Encodes `body` for Content-Encoding `encoding`: gzip, zlib or deflate (a zlib stream, as
+// Go's confighttp sends for both), zstd (level 1). Anything else is InvalidArgument.
+absl::StatusOr<std::string> Compress(std::string_view encoding, std::string_view body);
 
 }  // namespace ocelot::net

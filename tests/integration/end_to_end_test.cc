@@ -6,11 +6,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <fstream>
 
 #include "integration/collector_process.h"
+#include "net/compression.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "pdata/batch.h"
 #include "pdata/otlp_json.h"
@@ -76,20 +76,6 @@ HttpResult Post(int port, const std::string& path, const std::string& content_ty
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return result;
-}
-
-std::string Gzip(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 class EndToEnd : public ::testing::Test {
@@ -224,7 +210,9 @@ TEST_F(EndToEnd, HttpProtobufJsonAndGzipReachTheFiles) {
 
   std::string metrics_json;
   pdata::AppendOtlpJson(MakeMetrics(2, 5)->message(), &metrics_json);
-  EXPECT_EQ(Post(http_port, "/v1/metrics", "application/json", Gzip(metrics_json), "gzip").status,
+  EXPECT_EQ(Post(http_port, "/v1/metrics", "application/json", *net::Compress("gzip", metrics_json),
+                 "gzip")
+                .status,
             200);
 
   EXPECT_EQ(collector->Stop(), 0) << collector->Stderr();

@@ -179,5 +179,25 @@ TEST(Decompress, UnknownEncodingNamesIt) {
               HasSubstr("unsupported Content-Encoding \"br\""));
 }
 
+TEST(Compress, EveryClientEncodingRoundTripsThroughDecompress) {
+  std::string data;
+  for (int i = 0; i < 2000; ++i) data += "span " + std::to_string(i % 37) + ";";
+  for (const char* enc : {"gzip", "zlib", "deflate", "zstd"}) {
+    absl::StatusOr<std::string> body = Compress(enc, data);
+    ASSERT_TRUE(body.ok()) << enc << ": " << body.status();
+    EXPECT_LT(body->size(), data.size() / 4) << enc;
+    absl::StatusOr<std::string> back = Decompress(enc, *body, data.size());
+    ASSERT_TRUE(back.ok()) << enc << ": " << back.status();
+    EXPECT_EQ(*back, data) << enc;
+  }
+}
+
+TEST(Compress, UnknownEncodingNamesIt) {
+  absl::StatusOr<std::string> out = Compress("snappy", "xx");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(out.status().message()), HasSubstr("\"snappy\""));
+}
+
 }  // namespace
 }  // namespace ocelot::net

@@ -20,6 +20,7 @@
 
 #include "cmd/loadgen/payload.h"
 #include "cmd/loadgen/proc_sampler.h"
+#include "net/compression.h"
 #include "pdata/otlp_json.h"
 
 namespace ocelot::loadgen {
@@ -215,7 +216,7 @@ WorkerResult RunHttpWorker(const Options& o, const std::vector<Payload>& payload
   std::vector<std::string> bodies;
   for (const Payload& p : payloads) {
     bodies.push_back(o.encoding == "json" ? p.json : p.proto);
-    if (o.gzip) bodies.back() = GzipCompress(bodies.back());
+    if (o.gzip) bodies.back() = *net::Compress("gzip", bodies.back());
   }
   CURL* curl = curl_easy_init();
   std::string url = "http://" + o.endpoint + payloads[0].http_path;

@@ -1,7 +1,5 @@
 #include "cmd/loadgen/payload.h"
 
-#include <zlib.h>
-
 #include <chrono>
 
 #include "pdata/otlp_json.h"
@@ -111,20 +109,6 @@ Payload BuildPayload(const Shape& shape) {
     p.http_path = "/v1/traces";
   }
   return p;
-}
-
-std::string GzipCompress(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 }  // namespace ocelot::loadgen

@@ -29,6 +29,5 @@ struct Payload {
 };
 
 Payload BuildPayload(const Shape& shape);
-std::string GzipCompress(const std::string& in);
 
 }  // namespace ocelot::loadgen

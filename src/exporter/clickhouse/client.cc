@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "consumer/consumer.h"
+#include "net/compression.h"
 #include "net/curl/trusted_cas.h"
 
 namespace ocelot::exporter::clickhouse {
@@ -80,24 +81,6 @@ int CodeFromBody(std::string_view body) {
     code = code * 10 + (body[i] - '0');
   }
   return code;
-}
-
-absl::StatusOr<std::string> Deflate(std::string_view body, int window_bits) {
-  z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    return absl::InternalError("zlib: cannot initialise the compressor");
-  }
-  std::string out(deflateBound(&z, body.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-  z.avail_in = static_cast<uInt>(body.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return absl::InternalError("zlib: compression failed");
-  return out;
 }
 
 // libcurl's TLS failures: the server was reached, so "cannot reach" would mislead.
@@ -221,19 +204,6 @@ absl::Status Classify(const Connection& c, long http_status, int exception_code,
   return retryable ? consumer::Retryable(message) : consumer::Permanent(message);
 }
 
-absl::StatusOr<std::string> CompressBody(std::string_view encoding, std::string_view body) {
-  if (encoding == "gzip") return Deflate(body, 15 + 16);
-  if (encoding == "deflate") return Deflate(body, 15);
-  if (encoding == "zstd") {
-    std::string out(ZSTD_compressBound(body.size()), '\0');
-    size_t n = ZSTD_compress(out.data(), out.size(), body.data(), body.size(), 1);
-    if (ZSTD_isError(n)) return absl::InternalError(ZSTD_getErrorName(n));
-    out.resize(n);
-    return out;
-  }
-  return absl::InvalidArgumentError("unsupported compression \"" + std::string(encoding) + "\"");
-}
-
 struct Client::Handle {
   Handle() : curl(curl_easy_init()) {}
   ~Handle() {
@@ -265,7 +235,7 @@ absl::Status Client::Insert(const InsertBlock& block, exporterhelper::Deadline d
                   ") FORMAT RowBinary";
   std::string compressed;
   if (!connection_.compression.empty()) {
-    auto c = CompressBody(connection_.compression, block.body);
+    auto c = net::Compress(connection_.compression, block.body);
     if (!c.ok()) return consumer::Permanent(std::string(c.status().message()));
     compressed = *std::move(c);
     r.body = compressed;

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "exporterhelper/rpc_status.h"
+#include "net/compression.h"
 #include "net/curl/trusted_cas.h"
 #include "pdata/otlp_json.h"
 #include "telemetry/obsreport.h"
@@ -24,24 +25,6 @@ constexpr size_t kMaxResponseBytes = 64 * 1024;
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-absl::StatusOr<std::string> Deflate(std::string_view body, int window_bits) {
-  z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    return absl::InternalError("zlib: cannot initialise the compressor");
-  }
-  std::string out(deflateBound(&z, body.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-  z.avail_in = static_cast<uInt>(body.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return absl::InternalError("zlib: compression failed");
   return out;
 }
 
@@ -104,20 +87,6 @@ int64_t Rejected(const ResponseMessage& r) {
 
 }  // namespace
 
-absl::StatusOr<std::string> Compress(std::string_view encoding, std::string_view body) {
-  if (encoding == "gzip") return Deflate(body, 15 + 16);
-  if (encoding == "zlib" || encoding == "deflate") return Deflate(body, 15);
-  if (encoding == "zstd") {
-    std::string out(ZSTD_compressBound(body.size()), '\0');
-    size_t n = ZSTD_compress(out.data(), out.size(), body.data(), body.size(), 1);
-    if (ZSTD_isError(n)) return absl::InternalError(ZSTD_getErrorName(n));
-    out.resize(n);
-    return out;
-  }
-  return absl::InvalidArgumentError("unsupported compression type \"" + std::string(encoding) +
-                                    "\"");
-}
-
 struct HttpSender::Handle {
   Handle() : curl(curl_easy_init()) {}
   ~Handle() {
@@ -167,7 +136,7 @@ absl::Status HttpSender::Export(const BatchT& batch, pdata::Signal signal,
   Encode(batch, json, &body);
   const bool compressed = !config_.compression.empty() && config_.compression != "none";
   if (compressed) {
-    auto c = Compress(config_.compression, body);
+    auto c = net::Compress(config_.compression, body);
     if (!c.ok()) return consumer::Permanent(std::string(c.status().message()));
     body = *std::move(c);
   }

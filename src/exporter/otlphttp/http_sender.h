@@ -46,8 +46,4 @@ class HttpSender final : public exporterhelper::Sender {
   net::HandlePool<Handle> handles_;
 };
 
-// Compresses an HTTP body with a Content-Encoding otelcol's confighttp offers (gzip, zlib,
-// deflate, zstd).
-absl::StatusOr<std::string> Compress(std::string_view encoding, std::string_view body);
-
 }  // namespace ocelot::exporter::otlphttp
