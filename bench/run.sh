@@ -202,18 +202,34 @@ scenario_prod() {  # the production profile's shape: memory_limiter, batch 10s/8
   done
 }
 
-scenario_idle() {
-  config file
-  local t0 t1
+idle_row() {  # idle_row NAME: start the configured ocelot, sample 5 s with no traffic
+  local t0 t1 json
   t0=$(date +%s%N)
   start_ocelot
   t1=$(date +%s%N)
-  local json
   # Idle sampling: 5 s of CPU and RSS with (at most) one tiny request at the start.
   json=$("$LOADGEN" --endpoint 127.0.0.1:$GRPC_PORT --rate 0.001 --duration 5 --pid "$OCELOT_PID" --json)
   stop_ocelot
-  echo "idle: ready in $(( (t1 - t0) / 1000000 )) ms (includes this script's polling)" >&2
-  row "idle (ready $(( (t1 - t0) / 1000000 )) ms)" 0 "$json" "$(field accepted_items "$json")"
+  echo "$1: ready in $(( (t1 - t0) / 1000000 )) ms (includes this script's polling)" >&2
+  row "$1 (ready $(( (t1 - t0) / 1000000 )) ms)" 0 "$json" "$(field accepted_items "$json")"
+}
+
+scenario_idle() {
+  config file
+  idle_row "idle, file profile"
+  # The production profile's shape without the components not built yet (filelog, datadog):
+  # memory_limiter, batch 10 s, the otlp exporter, health_check, pprof and zpages, self-metrics.
+  config otlp "memory_limiter, batch" || return 0
+  sed -i 's/^  batch: .*/  batch: {send_batch_size: 8192, timeout: 10s}/' "$WORK/config.yaml"
+  sed -i "s/^  telemetry: .*/  telemetry: {logs: {level: error}, metrics: {address: 127.0.0.1:$((SINK_PORT + 1))}}\n  extensions: [health_check, pprof, zpages]/" "$WORK/config.yaml"
+  cat >> "$WORK/config.yaml" <<YAML
+extensions:
+  health_check: {endpoint: 127.0.0.1:$((SINK_PORT + 2))}
+  pprof: {endpoint: 127.0.0.1:$((SINK_PORT + 3))}
+  zpages: {endpoint: 127.0.0.1:$((SINK_PORT + 4))}
+YAML
+  "$OCELOT" validate --config "$WORK/config.yaml" >/dev/null || return 0
+  idle_row "idle, production shape"
 }
 
 scenarios=("$@")
