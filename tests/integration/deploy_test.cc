@@ -456,6 +456,18 @@ TEST(Dockerfile, BuildsOnBookwormAndRunsOnSlimAsANonRootUser) {
   EXPECT_TRUE(installs);
 }
 
+TEST(Dockerfile, TheRuntimeStageInstallsLibcurlWhichLddCannotSee) {
+  // The collector dlopens libcurl on first use (src/net/curl), so the ldd-derived package list
+  // misses it; without it the otlphttp and clickhouse exporters cannot send in the image.
+  Dockerfile d = LoadDockerfile();
+  bool installs = false;
+  for (const Instruction* i : d.Find("RUN", d.final_stage())) {
+    installs |= i->args.find("apt-get install") != std::string::npos &&
+                i->args.find(" libcurl4 ") != std::string::npos;
+  }
+  EXPECT_TRUE(installs);
+}
+
 TEST(Dockerfile, VersionIsABuildArgumentAndALabelAndMatchesThePin) {
   Dockerfile d = LoadDockerfile();
   auto global = d.Find("ARG", -1);
