@@ -9,13 +9,15 @@
 // Configurations with an HTTP client (otlphttp, clickhouse, verify, top) load it when they
 // first need it; the others never do.
 //
-// If libcurl cannot be loaded, curl_global_init answers CURLE_FAILED_INIT and curl_easy_init
-// null, which every caller already handles as "cannot send"; the dlopen error is logged once.
+// If libcurl cannot be loaded, curl_global_init answers CURLE_FAILED_INIT, curl_easy_init null
+// and every other entry point an error or nothing, so callers see "cannot send", never a crash;
+// the dlopen error is logged once.
 #include <curl/curl.h>
 #include <dlfcn.h>
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace {
@@ -47,10 +49,12 @@ const Api& Load() {
   static Api api;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    // OCELOT_LIBCURL names another library file (tests; unusual installs).
+    const char* path = std::getenv("OCELOT_LIBCURL");
+    if (path == nullptr || *path == '\0') path = "libcurl.so.4";
+    void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (lib == nullptr) {
-      std::fprintf(stderr, "ocelot: cannot load libcurl.so.4 (HTTP clients disabled): %s\n",
-                   dlerror());
+      std::fprintf(stderr, "ocelot: cannot load %s (HTTP clients disabled): %s\n", path, dlerror());
       return;
     }
     api.loaded = Bind(lib, "curl_global_init", &api.global_init) &&
@@ -73,8 +77,8 @@ const Api& Load() {
 
 }  // namespace
 
-// Only called with a handle (or list) that came from the loaded library, so Load() has
-// succeeded whenever these forward.
+// Every entry point answers an error (or does nothing) when libcurl is missing, so a caller that
+// did not check curl_easy_init's null still gets "cannot send" rather than a crash.
 extern "C" {
 
 CURLcode curl_global_init(long flags) {
@@ -117,7 +121,10 @@ CURLcode curl_easy_setopt(CURL* handle, CURLoption option, ...) {
   return rc;
 }
 
-CURLcode curl_easy_perform(CURL* handle) { return Load().easy_perform(handle); }
+CURLcode curl_easy_perform(CURL* handle) {
+  const Api& a = Load();
+  return a.loaded ? a.easy_perform(handle) : CURLE_FAILED_INIT;
+}
 
 // Every CURLINFO takes one pointer to where the answer goes.
 #undef curl_easy_getinfo
@@ -126,14 +133,19 @@ CURLcode curl_easy_getinfo(CURL* handle, CURLINFO info, ...) {
   va_start(ap, info);
   void* out = va_arg(ap, void*);
   va_end(ap);
-  return Load().easy_getinfo(handle, info, out);
+  const Api& a = Load();
+  return a.loaded ? a.easy_getinfo(handle, info, out) : CURLE_FAILED_INIT;
 }
 
 void curl_easy_cleanup(CURL* handle) {
-  if (handle != nullptr) Load().easy_cleanup(handle);
+  const Api& a = Load();
+  if (handle != nullptr && a.loaded) a.easy_cleanup(handle);
 }
 
-void curl_easy_reset(CURL* handle) { Load().easy_reset(handle); }
+void curl_easy_reset(CURL* handle) {
+  const Api& a = Load();
+  if (a.loaded) a.easy_reset(handle);
+}
 
 const char* curl_easy_strerror(CURLcode code) {
   const Api& a = Load();
@@ -141,11 +153,13 @@ const char* curl_easy_strerror(CURLcode code) {
 }
 
 char* curl_easy_escape(CURL* handle, const char* s, int length) {
-  return Load().easy_escape(handle, s, length);
+  const Api& a = Load();
+  return a.loaded ? a.easy_escape(handle, s, length) : nullptr;
 }
 
 void curl_free(void* p) {
-  if (p != nullptr) Load().free(p);
+  const Api& a = Load();
+  if (p != nullptr && a.loaded) a.free(p);
 }
 
 curl_slist* curl_slist_append(curl_slist* list, const char* s) {
@@ -154,7 +168,8 @@ curl_slist* curl_slist_append(curl_slist* list, const char* s) {
 }
 
 void curl_slist_free_all(curl_slist* list) {
-  if (list != nullptr) Load().slist_free_all(list);
+  const Api& a = Load();
+  if (list != nullptr && a.loaded) a.slist_free_all(list);
 }
 
 }  // extern "C"
