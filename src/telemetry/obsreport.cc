@@ -123,6 +123,13 @@ BatchProcessorTelemetry::BatchProcessorTelemetry(MetricsRegistry* registry,
       {10,   25,   50,   75,   100,  250,  500,   750,   1000,  2000,  3000,
        4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000},
       "Number of units in the batch");
+  cardinality_ = &registry->GetGauge("otelcol_processor_batch_metadata_cardinality", labels,
+                                     "Number of distinct metadata value combinations being "
+                                     "processed");
+}
+
+void BatchProcessorTelemetry::RecordMetadataCardinality(int64_t combinations) {
+  if (cardinality_ != nullptr) cardinality_->Set(static_cast<double>(combinations));
 }
 
 void BatchProcessorTelemetry::RecordSend(Trigger trigger, int64_t items) {

@@ -104,8 +104,11 @@ class BatchProcessorTelemetry {
   BatchProcessorTelemetry(MetricsRegistry* registry, const std::string& processor);
   // A batch of `items` items leaves the processor, sent because of `trigger`.
   void RecordSend(Trigger trigger, int64_t items);
+  // The number of distinct metadata value combinations batched (metadata_keys).
+  void RecordMetadataCardinality(int64_t combinations);
 
  private:
+  Gauge* cardinality_ = nullptr;
   Counter* timeout_ = nullptr;
   Counter* size_ = nullptr;
   Histogram* send_size_ = nullptr;

@@ -20,6 +20,8 @@ BatchProcessor<BatchT>::BatchProcessor(const Config& config, consumer::Consumer<
                                        telemetry::MetricsRegistry* metrics, const std::string& id)
     : config_(config), next_(next), logger_(std::move(logger)) {
   if (metrics) telemetry_.emplace(metrics, id);
+  // As otelcol: one combination when not batching by metadata.
+  if (telemetry_ && config_.metadata_keys.empty()) telemetry_->RecordMetadataCardinality(1);
 }
 
 template <typename BatchT>
@@ -85,7 +87,9 @@ typename BatchProcessor<BatchT>::Shard* BatchProcessor<BatchT>::ShardFor(const s
       shards_.size() >= config_.metadata_cardinality_limit) {
     return nullptr;
   }
-  return shards_.emplace(key, std::make_unique<Shard>()).first->second.get();
+  Shard* shard = shards_.emplace(key, std::make_unique<Shard>()).first->second.get();
+  if (telemetry_) telemetry_->RecordMetadataCardinality(static_cast<int64_t>(shards_.size()));
+  return shard;
 }
 
 template <typename BatchT>

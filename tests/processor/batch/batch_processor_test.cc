@@ -207,7 +207,8 @@ TEST(BatchByMetadata, NewCombinationsOverTheCardinalityLimitAreRefused) {
   Config c = MakeConfig(1000, 0, std::chrono::hours(1));
   c.metadata_keys = {"x-tenant"};
   c.metadata_cardinality_limit = 2;
-  BatchProcessor<pdata::Traces> p(c, &sink, spdlog::default_logger());
+  telemetry::MetricsRegistry metrics;
+  BatchProcessor<pdata::Traces> p(c, &sink, spdlog::default_logger(), &metrics, "batch");
   ASSERT_TRUE(p.Start(host).ok());
   ASSERT_TRUE(p.Consume(FromTenant(1, "a")).ok());
   ASSERT_TRUE(p.Consume(FromTenant(1, "b")).ok());
@@ -218,6 +219,10 @@ TEST(BatchByMetadata, NewCombinationsOverTheCardinalityLimitAreRefused) {
   EXPECT_TRUE(p.Consume(FromTenant(1, "a")).ok());  // known combinations still flow
   p.Shutdown();
   EXPECT_EQ(sink.items(), 3u);
+  EXPECT_EQ(
+      metrics.GetGauge("otelcol_processor_batch_metadata_cardinality", {{"processor", "batch"}})
+          .value(),
+      2);
 }
 
 TEST(BatchConfig, MetadataKeysAreAcceptedAndDuplicatesInAnyCaseAreAnError) {
