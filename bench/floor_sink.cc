@@ -1,15 +1,21 @@
-// The floor: the least an OTLP/gRPC trace receiver can do with the same libraries (grpc++ 1.51
-// callback API, protobuf 3.21 with a per-call arena): receive, decode, count, discard. Ocelot's
-// throughput as a fraction of this sink's, measured in the same run, is the figure that
-// survives noisy machines. Prints the spans it received when it gets SIGTERM/SIGINT.
-//   floor_sink [HOST:PORT] [--delay-ms N]
-// --delay-ms N answers each request N ms after it arrived (a slow backend for the
-// memory_limiter load test, bench/memory_limiter.sh); the delay holds no thread, so any number
-// of requests can wait at once. Default 0: answer at once.
+// The floor: the least an OTLP/gRPC trace receiver can do with the same libraries (grpc++ 1.51,
+// protobuf 3.21 with a per-call arena, glibc malloc tuned as ocelot tunes it): receive, decode,
+// count, discard. Ocelot's throughput as a fraction of this sink's, measured in the same run, is
+// the figure that survives noisy machines. Prints the spans it received when it gets
+// SIGTERM/SIGINT.
+//   floor_sink [HOST:PORT] [--pollers N | --callback | --delay-ms N]
+// By default one thread polls a completion queue and answers inline (--pollers N: N threads,
+// each with its own queue), as ocelot's receiver does. --callback uses gRPC's callback API
+// instead (two "nexting" threads hand each call between them: ~2x the CPU per request at low
+// rates on this project's VMs). --delay-ms N (callback API) answers each request N ms after it
+// arrived (a slow backend for the memory_limiter load test, bench/memory_limiter.sh); the delay
+// holds no thread, so any number of requests can wait at once.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/message_allocator.h>
+#include <malloc.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
@@ -151,22 +158,99 @@ class Sink final : public tsvc::TraceService::CallbackService {
   Allocator allocator_;
 };
 
+// The completion-queue API: `threads` threads, each polling its own completion queue
+// and answering inline, so a request costs one wake-up of one thread (the callback API hands
+// each call between its two "nexting" threads).
+class AsyncSink {
+ public:
+  AsyncSink(grpc::ServerBuilder& builder, int threads) {
+    builder.RegisterService(&service_);
+    for (int i = 0; i < threads; ++i) queues_.push_back(builder.AddCompletionQueue());
+  }
+  void Run() {
+    for (auto& cq : queues_) {
+      for (int i = 0; i < 16; ++i) new Call(&service_, cq.get());
+      threads_.emplace_back([q = cq.get()] { Poll(q); });
+    }
+  }
+  void Stop() {
+    for (auto& cq : queues_) cq->Shutdown();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  struct Call {
+    Call(tsvc::TraceService::AsyncService* s, grpc::ServerCompletionQueue* cq)
+        : service(s), queue(cq), arena(ArenaOptions()), responder(&ctx) {
+      request = google::protobuf::Arena::CreateMessage<tsvc::ExportTraceServiceRequest>(&arena);
+      service->RequestExport(&ctx, request, &responder, queue, queue, this);
+    }
+    static google::protobuf::ArenaOptions ArenaOptions() {
+      google::protobuf::ArenaOptions o;
+      o.start_block_size = 4096;
+      o.max_block_size = 256 * 1024;
+      return o;
+    }
+    tsvc::TraceService::AsyncService* service;
+    grpc::ServerCompletionQueue* queue;
+    google::protobuf::Arena arena;
+    grpc::ServerContext ctx;
+    tsvc::ExportTraceServiceRequest* request;
+    tsvc::ExportTraceServiceResponse response;
+    grpc::ServerAsyncResponseWriter<tsvc::ExportTraceServiceResponse> responder;
+    bool finishing = false;
+  };
+  static void Poll(grpc::ServerCompletionQueue* cq) {
+    void* tag;
+    bool ok;
+    while (cq->Next(&tag, &ok)) {
+      auto* call = static_cast<Call*>(tag);
+      if (!ok || call->finishing) {
+        delete call;
+        continue;
+      }
+      new Call(call->service, cq);
+      uint64_t n = 0;
+      for (const auto& rs : call->request->resource_spans()) {
+        for (const auto& ss : rs.scope_spans()) n += ss.spans_size();
+      }
+      spans.fetch_add(n, std::memory_order_relaxed);
+      call->finishing = true;
+      call->responder.Finish(call->response, grpc::Status::OK, call);
+    }
+  }
+  tsvc::TraceService::AsyncService service_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string endpoint = "127.0.0.1:4317";
   int delay_ms = 0;
+  int pollers = 1;
+  bool callback = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--delay-ms" && i + 1 < argc) {
       delay_ms = std::atoi(argv[++i]);
+    } else if (a == "--pollers" && i + 1 < argc) {
+      pollers = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--callback") {
+      callback = true;
     } else if (a.rfind("--", 0) == 0) {
-      std::fprintf(stderr, "usage: floor_sink [HOST:PORT] [--delay-ms N]\n");
+      std::fprintf(stderr,
+                   "usage: floor_sink [HOST:PORT] [--pollers N | --callback | --delay-ms N]\n");
       return 2;
     } else {
       endpoint = a;
     }
   }
+  // As ocelot's main(): arena blocks stay on the heap instead of being mapped and trimmed per
+  // request (src/cmd/ocelot/main.cc).
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  mallopt(M_TRIM_THRESHOLD, 8 << 20);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
@@ -180,8 +264,14 @@ int main(int argc, char** argv) {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.AddListeningPort(endpoint, grpc::InsecureServerCredentials());
-  builder.RegisterService(&sink);
+  std::unique_ptr<AsyncSink> async;
+  if (!callback && delay_ms == 0) {
+    async = std::make_unique<AsyncSink>(builder, pollers);
+  } else {
+    builder.RegisterService(&sink);
+  }
   auto server = builder.BuildAndStart();
+  if (async && server) async->Run();
   if (!server) {
     std::fprintf(stderr, "floor_sink: cannot listen on %s\n", endpoint.c_str());
     return 1;
@@ -192,6 +282,7 @@ int main(int argc, char** argv) {
   if (delayed) delayed->Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   delayed.reset();
+  if (async) async->Stop();
   std::printf("%llu\n", static_cast<unsigned long long>(spans.load()));
   return 0;
 }

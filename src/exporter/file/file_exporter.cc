@@ -144,6 +144,20 @@ absl::Status FileExporter::Write(const BatchT& batch) {
 
 template <typename BatchT>
 absl::Status FileExporter::WriteEncoded(const BatchT& batch) {
+  if (config_.compression.empty()) {
+    // Straight into the write buffer, whose capacity outlives the flushes: a batch of 8192
+    // spans is megabytes of JSON, and a fresh string per batch paid for its doublings and for
+    // fresh pages (a third of a core flat out, measured with perf).
+    std::lock_guard lock(mu_);
+    if (stopped_ || !file_) return consumer::Retryable("file exporter is not running");
+    if (config_.format == "proto") {
+      AppendProto(batch, &buffer_);
+    } else {
+      AppendJsonLine(batch, &buffer_);
+    }
+    if (buffer_.size() >= kFlushThreshold) return FlushLocked();
+    return absl::OkStatus();
+  }
   std::string encoded;
   if (config_.format == "proto") {
     AppendProto(batch, &encoded);

@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <future>
 
 #include "exporterhelper/rpc_status.h"
 
@@ -223,10 +222,23 @@ absl::Status GrpcSender::Export(const BatchT& batch, const std::string& method,
   }
   grpc::ByteBuffer request = Serialize(batch);
   grpc::ByteBuffer reply;
-  std::promise<grpc::Status> done;
-  stub_->UnaryCall(&context, method, grpc::StubOptions(), &request, &reply,
-                   [&done](grpc::Status s) { done.set_value(std::move(s)); });
-  grpc::Status status = done.get_future().get();
+  grpc::Status status;
+  {
+    // The sending thread polls a completion queue of its own while the call is in flight, and
+    // no thread polls for the exporter between calls. The callback API would start gRPC's
+    // "nexting" threads, which join in polling every socket of the process, the receiver's
+    // included, and hand each of its requests between threads (bench/README.md).
+    grpc::CompletionQueue queue;
+    auto call = stub_->PrepareUnaryCall(&context, method, request, &queue);
+    call->StartCall();
+    call->Finish(&reply, &status, &queue);
+    void* tag = nullptr;
+    bool ok = false;
+    queue.Next(&tag, &ok);
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+  }
   if (!status.ok()) return ClassifyGrpcStatus(status, config_.SanitizedEndpoint());
 
   std::vector<grpc::Slice> slices;

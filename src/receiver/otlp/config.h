@@ -16,6 +16,9 @@ struct GrpcConfig {
   int max_recv_msg_size_mib = 4;
   uint32_t max_concurrent_streams = 0;  // 0: gRPC's default
   bool include_metadata = false;
+  // Completion-queue pollers; 0: GrpcServer::DefaultPollers() (OCELOT_GRPC_POLLERS, else one
+  // per four cores). Not an otelcol key: set by tests and the environment only.
+  int pollers = 0;
 };
 
 struct HttpConfig {

@@ -1,7 +1,10 @@
 #include "receiver/otlp/grpc_server.h"
 
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/support/message_allocator.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
@@ -12,31 +15,6 @@ namespace {
 
 namespace collector = opentelemetry::proto::collector;
 
-// Owns one call's request (inside a fresh pipeline chunk) and response. The handler takes the
-// chunk; gRPC releases the holder when the call completes.
-template <typename Request, typename Response>
-class ChunkHolder final : public grpc::MessageHolder<Request, Response> {
- public:
-  ChunkHolder() : chunk_(std::make_shared<pdata::Chunk<Request>>()) {
-    this->set_request(&chunk_->message());
-    this->set_response(&response_);
-  }
-  void Release() override { delete this; }
-  std::shared_ptr<pdata::Chunk<Request>> TakeChunk() { return std::move(chunk_); }
-
- private:
-  std::shared_ptr<pdata::Chunk<Request>> chunk_;
-  Response response_;
-};
-
-template <typename Request, typename Response>
-class ChunkAllocator final : public grpc::MessageAllocator<Request, Response> {
- public:
-  grpc::MessageHolder<Request, Response>* AllocateMessages() override {
-    return new ChunkHolder<Request, Response>();
-  }
-};
-
 grpc::Status ToGrpcStatus(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
   std::string message(s.message());
@@ -44,60 +22,100 @@ grpc::Status ToGrpcStatus(const absl::Status& s) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
 }
 
-// One collector service (trace, metrics or logs) bound to its pipeline consumer.
-template <typename ServiceBase, typename Request, typename Response>
-class ExportService final : public ServiceBase {
+}  // namespace
+
+// One call of one collector service, from the request gRPC is asked to match to its answer.
+// The request is decoded by gRPC straight into a fresh pipeline chunk's arena.
+class GrpcServer::Call {
  public:
-  ExportService(consumer::Consumer<pdata::Batch<Request>>* next,
-                telemetry::ReceiverTelemetry* telemetry, bool include_metadata)
-      : next_(next), telemetry_(telemetry), include_metadata_(include_metadata) {
-    this->SetMessageAllocatorFor_Export(&allocator_);
+  virtual ~Call() = default;
+  // `ok` is the completion queue's verdict on the step the call was waiting for.
+  virtual void Proceed(bool ok) = 0;
+};
+
+namespace {
+
+template <typename AsyncService, typename Request, typename Response>
+class ExportCall final : public GrpcServer::Call {
+ public:
+  struct Shared {
+    AsyncService service;
+    consumer::Consumer<pdata::Batch<Request>>* next;
+    telemetry::ReceiverTelemetry* telemetry;
+    bool include_metadata;
+  };
+
+  // Asks gRPC for the next call of this service on `queue`; `repost` creates the successor.
+  ExportCall(Shared* shared, grpc::ServerCompletionQueue* queue,
+             std::function<void(std::function<void()>)>* repost)
+      : shared_(shared),
+        queue_(queue),
+        repost_(repost),
+        chunk_(std::make_shared<pdata::Chunk<Request>>()),
+        responder_(&context_) {
+    shared_->service.RequestExport(&context_, &chunk_->message(), &responder_, queue_, queue_,
+                                   this);
   }
 
-  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context, const Request*,
-                                   Response*) override {
-    auto* holder = static_cast<ChunkHolder<Request, Response>*>(context->GetRpcAllocatorState());
+  void Proceed(bool ok) override {
+    if (finishing_ || !ok) {  // answered, or the server is shutting down
+      delete this;
+      return;
+    }
+    // Keep a request outstanding on this queue before handling this one.
+    (*repost_)([shared = shared_, queue = queue_, repost = repost_] {
+      new ExportCall(shared, queue, repost);
+    });
     const auto started = telemetry::Clock::now();
-    auto chunk = holder->TakeChunk();
-    if (include_metadata_) {
+    if (shared_->include_metadata) {
       auto metadata = std::make_shared<pdata::ClientMetadata>();
-      for (const auto& [key, value] : context->client_metadata()) {
+      for (const auto& [key, value] : context_.client_metadata()) {
         metadata->Add(std::string_view(key.data(), key.size()),
                       std::string_view(value.data(), value.size()));
       }
-      chunk->set_metadata(std::move(metadata));
+      chunk_->set_metadata(std::move(metadata));
     }
-    pdata::Batch<Request> batch(std::move(chunk));
+    pdata::Batch<Request> batch(std::move(chunk_));
     const int64_t items = static_cast<int64_t>(batch.item_count());
-    absl::Status s = next_->Consume(std::move(batch));
-    if (telemetry_) telemetry_->Record(telemetry::SignalOf<Request>(), items, s, started);
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(s));
-    return reactor;
+    absl::Status s = shared_->next->Consume(std::move(batch));
+    if (shared_->telemetry) {
+      shared_->telemetry->Record(telemetry::SignalOf<Request>(), items, s, started);
+    }
+    finishing_ = true;
+    responder_.Finish(response_, ToGrpcStatus(s), this);
   }
 
  private:
-  consumer::Consumer<pdata::Batch<Request>>* next_;
-  telemetry::ReceiverTelemetry* telemetry_;
-  const bool include_metadata_;
-  ChunkAllocator<Request, Response> allocator_;
+  Shared* const shared_;
+  grpc::ServerCompletionQueue* const queue_;
+  std::function<void(std::function<void()>)>* const repost_;
+  grpc::ServerContext context_;
+  std::shared_ptr<pdata::Chunk<Request>> chunk_;
+  Response response_;
+  grpc::ServerAsyncResponseWriter<Response> responder_;
+  bool finishing_ = false;
 };
+
+using TraceCall = ExportCall<collector::trace::v1::TraceService::AsyncService,
+                             collector::trace::v1::ExportTraceServiceRequest,
+                             collector::trace::v1::ExportTraceServiceResponse>;
+using MetricsCall = ExportCall<collector::metrics::v1::MetricsService::AsyncService,
+                               collector::metrics::v1::ExportMetricsServiceRequest,
+                               collector::metrics::v1::ExportMetricsServiceResponse>;
+using LogsCall = ExportCall<collector::logs::v1::LogsService::AsyncService,
+                            collector::logs::v1::ExportLogsServiceRequest,
+                            collector::logs::v1::ExportLogsServiceResponse>;
+
+// Requests each service keeps outstanding per completion queue: calls beyond these wait inside
+// gRPC until one is answered, so this bounds concurrency per queue, not correctness.
+constexpr int kOutstandingPerService = 8;
 
 }  // namespace
 
 struct GrpcServer::Services {
-  std::unique_ptr<ExportService<collector::trace::v1::TraceService::CallbackService,
-                                collector::trace::v1::ExportTraceServiceRequest,
-                                collector::trace::v1::ExportTraceServiceResponse>>
-      traces;
-  std::unique_ptr<ExportService<collector::metrics::v1::MetricsService::CallbackService,
-                                collector::metrics::v1::ExportMetricsServiceRequest,
-                                collector::metrics::v1::ExportMetricsServiceResponse>>
-      metrics;
-  std::unique_ptr<ExportService<collector::logs::v1::LogsService::CallbackService,
-                                collector::logs::v1::ExportLogsServiceRequest,
-                                collector::logs::v1::ExportLogsServiceResponse>>
-      logs;
+  std::unique_ptr<TraceCall::Shared> traces;
+  std::unique_ptr<MetricsCall::Shared> metrics;
+  std::unique_ptr<LogsCall::Shared> logs;
 };
 
 GrpcServer::GrpcServer(GrpcConfig config, component::NextConsumers next,
@@ -121,37 +139,81 @@ absl::Status GrpcServer::Start() {
   builder.AddListeningPort(config_.endpoint, grpc::InsecureServerCredentials(), &port_);
   // A signal no pipeline routes from this receiver is not served: clients get UNIMPLEMENTED.
   if (next_.traces) {
-    services_->traces = std::make_unique<std::decay_t<decltype(*services_->traces)>>(
-        next_.traces, telemetry_, config_.include_metadata);
-    builder.RegisterService(services_->traces.get());
+    services_->traces.reset(
+        new TraceCall::Shared{{}, next_.traces, telemetry_, config_.include_metadata});
+    builder.RegisterService(&services_->traces->service);
   }
   if (next_.metrics) {
-    services_->metrics = std::make_unique<std::decay_t<decltype(*services_->metrics)>>(
-        next_.metrics, telemetry_, config_.include_metadata);
-    builder.RegisterService(services_->metrics.get());
+    services_->metrics.reset(
+        new MetricsCall::Shared{{}, next_.metrics, telemetry_, config_.include_metadata});
+    builder.RegisterService(&services_->metrics->service);
   }
   if (next_.logs) {
-    services_->logs = std::make_unique<std::decay_t<decltype(*services_->logs)>>(
-        next_.logs, telemetry_, config_.include_metadata);
-    builder.RegisterService(services_->logs.get());
+    services_->logs.reset(
+        new LogsCall::Shared{{}, next_.logs, telemetry_, config_.include_metadata});
+    builder.RegisterService(&services_->logs->service);
   }
+  const int threads = config_.pollers > 0 ? config_.pollers : DefaultPollers();
+  for (int i = 0; i < threads; ++i) queues_.push_back(builder.AddCompletionQueue());
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
     server_.reset();
+    for (auto& queue : queues_) queue->Shutdown();
+    for (auto& queue : queues_) Drain(queue.get());
+    queues_.clear();
     return absl::UnavailableError("listen on " + config_.endpoint +
                                   " (gRPC): address already in use or not available");
+  }
+  repost_ = [this](std::function<void()> post) {
+    std::lock_guard lock(post_mu_);
+    if (!stopping_) post();
+  };
+  for (auto& queue : queues_) {
+    for (int i = 0; i < kOutstandingPerService; ++i) {
+      if (services_->traces) new TraceCall(services_->traces.get(), queue.get(), &repost_);
+      if (services_->metrics) new MetricsCall(services_->metrics.get(), queue.get(), &repost_);
+      if (services_->logs) new LogsCall(services_->logs.get(), queue.get(), &repost_);
+    }
+    pollers_.emplace_back([q = queue.get()] { Drain(q); });
   }
   return absl::OkStatus();
 }
 
+int GrpcServer::DefaultPollers() {
+  if (const char* env = std::getenv("OCELOT_GRPC_POLLERS")) {
+    if (int n = std::atoi(env); n > 0) return n;
+  }
+  // gRPC 1.51's poller lets one thread wait in epoll at a time and hands that role to another
+  // waiting poller on every wake-up, so each extra poller costs a thread switch per request at
+  // low rates. On two cores one poller was both the cheapest at 10k spans/s and the fastest
+  // flat out (bench/README.md); one per four cores beyond that is a guess, not a measurement.
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 4));
+}
+
+void GrpcServer::Drain(grpc::ServerCompletionQueue* queue) {
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue->Next(&tag, &ok)) static_cast<Call*>(tag)->Proceed(ok);
+}
+
 void GrpcServer::Shutdown() {
   if (!server_) return;
-  // Stops accepting and lets in-flight calls finish; by the time a handler runs, its data is
-  // in the pipeline, so the deadline only bounds how long an idle client connection can hold
-  // the shutdown up (grpc++ 1.51 waits for connected clients until the deadline).
+  // Stops accepting and lets in-flight calls finish (the pollers keep answering meanwhile); by
+  // the time a call is handled its data is in the pipeline, so the deadline only bounds how long
+  // an idle client connection can hold the shutdown up (grpc++ 1.51 waits for connected
+  // clients until the deadline).
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  {
+    // No call may be requested on a queue once it is shut down.
+    std::lock_guard lock(post_mu_);
+    stopping_ = true;
+  }
+  for (auto& queue : queues_) queue->Shutdown();
+  for (auto& poller : pollers_) poller.join();
+  pollers_.clear();
   server_->Wait();
   server_.reset();
+  queues_.clear();
 }
 
 }  // namespace ocelot::receiver::otlp

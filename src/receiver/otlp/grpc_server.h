@@ -2,14 +2,22 @@
 // Requests are decoded by gRPC straight into a pipeline chunk's arena (a custom message
 // allocator), and that chunk is handed on without a copy.
 //
-// Threads: Export handlers run on gRPC's callback threads and call the pipeline synchronously,
-// so back-pressure from the pipeline (a retryable error) reaches the client as UNAVAILABLE.
+// Threads: `pollers` threads, each with its own completion queue (gRPC's async API), handle
+// calls inline and call the pipeline synchronously, so back-pressure from the pipeline (a
+// retryable error) reaches the client as UNAVAILABLE. Inline handling is what keeps a request
+// to one thread wake-up: the callback API hands every call between two threads, which on this
+// project's VMs doubled the CPU per request (bench/README.md).
 #pragma once
 
 #include <grpcpp/server.h>
+#include <grpcpp/server_context.h>
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "component/component.h"
 #include "receiver/otlp/config.h"
@@ -30,14 +38,23 @@ class GrpcServer {
   void Shutdown();
   int port() const { return port_; }
 
+  class Call;
+
  private:
   struct Services;
+  static int DefaultPollers();
+  static void Drain(grpc::ServerCompletionQueue* queue);
   GrpcConfig config_;
   component::NextConsumers next_;
   telemetry::ReceiverTelemetry* telemetry_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> pollers_;
+  std::mutex post_mu_;  // guards stopping_ against requests posted to a shut-down queue
+  bool stopping_ = false;
+  std::function<void(std::function<void()>)> repost_;  // posts a request unless stopping
 };
 
 }  // namespace ocelot::receiver::otlp
