@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libabsl-dev
   libyaml-cpp-dev libsimdjson-dev libboost-dev libspdlog-dev libfmt-dev
-  zlib1g-dev libzstd-dev libcurl4-openssl-dev libre2-dev liblmdb-dev
+  zlib1g-dev libzstd-dev libcurl4-openssl-dev libre2-dev liblmdb-dev libnghttp2-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl
   libgoogle-perftools-dev chromium
 )

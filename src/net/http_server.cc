@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "config/values.h"
 #include "net/compression.h"
+#include "net/listener.h"
 
 namespace ocelot::net {
 namespace {
@@ -37,17 +38,6 @@ constexpr uint32_t kMaxHeaderBytes = 1 << 20;
 // How long a connection we are closing keeps reading (and discarding) what the client still
 // sends, so that it sees our answer instead of a reset.
 constexpr std::chrono::seconds kLingerTime{2};
-
-std::string LowerFirst(std::string s) {
-  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
-  return s;
-}
-
-// The address family or address does not exist on this host (IPv6 disabled, say).
-bool Unusable(const error_code& ec) {
-  return ec == asio::error::address_family_not_supported ||
-         ec == boost::system::errc::address_not_available;
-}
 
 HttpServerOptions WithDefaults(HttpServerOptions options) {
   if (options.max_request_body_bytes == 0) {
@@ -81,7 +71,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
   absl::Status Listen();  // once, from Start, before any asynchronous operation
   void StartAccepting();  // once, from Start, after Listen
   void Stop();            // any thread
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_->port(); }
   const HttpServerOptions& options() const { return options_; }
 
   // Connections, on their strand: a handler call may start only while the server runs; Stop
@@ -93,27 +83,16 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
   HttpResponse CallHandler(const HttpRequest& request);
 
  private:
-  struct Listener {
-    explicit Listener(asio::io_context& io) : acceptor(io), retry(io) {}
-    tcp::acceptor acceptor;
-    asio::steady_timer retry;  // delays the next accept after a resource error (EMFILE)
-  };
-
-  // Opens, binds and listens; on success appends to listeners_ (the first sets port_).
-  error_code Bind(const tcp::endpoint& endpoint, bool v6_only);
-  void AcceptLocked(Listener* listener);
-  void OnAccept(Listener* listener, const error_code& ec, tcp::socket socket);
+  void OnAccept(tcp::socket socket);
 
   asio::io_context& io_;
   const HttpServerOptions options_;
   const HttpHandler handler_;
-  uint16_t port_ = 0;  // set by Listen, then constant
+  std::shared_ptr<Listener> listener_;  // set by Listen
 
-  // Guards listeners_ (their acceptors are re-armed on io threads and closed by Stop on any
-  // thread; Asio objects must not be used concurrently), sessions_, active_calls_ and stopped_.
+  // Guards sessions_, active_calls_ and stopped_.
   std::mutex mu_;
   std::condition_variable calls_done_;  // signalled when active_calls_ drops
-  std::vector<std::unique_ptr<Listener>> listeners_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   int active_calls_ = 0;
   bool stopped_ = false;
@@ -356,115 +335,28 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-error_code HttpServer::Impl::Bind(const tcp::endpoint& endpoint, bool v6_only) {
-  auto listener = std::make_unique<Listener>(io_);
-  tcp::acceptor& a = listener->acceptor;
-  error_code ec;
-  a.open(endpoint.protocol(), ec);
-  if (!ec && endpoint.address().is_v6()) a.set_option(asio::ip::v6_only(v6_only), ec);
-  // As Go does: lets a restarted collector bind while old connections sit in TIME_WAIT (it does
-  // not let two listeners share the port).
-  if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return ec;
-  if (listeners_.empty()) port_ = a.local_endpoint().port();
-  listeners_.push_back(std::move(listener));
-  return ec;
-}
-
 absl::Status HttpServer::Impl::Listen() {
-  absl::StatusOr<config::HostPort> hp = config::ParseEndpoint(options_.endpoint);
-  if (!hp.ok()) return hp.status();
-  auto failed = [&](const error_code& ec) {
-    listeners_.clear();
-    return absl::UnavailableError("listen on " + options_.endpoint + ": " +
-                                  LowerFirst(ec.message()));
-  };
-
-  error_code ec;
-  if (hp->host.empty()) {
-    // Every interface, IPv4 and IPv6 on one dual-stack socket, like Go's ":4318"; IPv4 alone
-    // where IPv6 is missing.
-    ec = Bind(tcp::endpoint(asio::ip::address_v6::any(), hp->port), /*v6_only=*/false);
-    if (Unusable(ec)) ec = Bind(tcp::endpoint(asio::ip::address_v4::any(), hp->port), false);
-    return ec ? failed(ec) : absl::OkStatus();
-  }
-
-  std::vector<tcp::endpoint> endpoints;
-  if (asio::ip::address addr = asio::ip::make_address(hp->host, ec); !ec) {
-    endpoints.emplace_back(addr, hp->port);
-  } else {
-    tcp::resolver resolver(io_);
-    auto results = resolver.resolve(hp->host, std::to_string(hp->port),
-                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-    if (ec) {
-      return absl::InvalidArgumentError("listen on " + options_.endpoint + ": cannot resolve \"" +
-                                        hp->host + "\": " + LowerFirst(ec.message()));
-    }
-    for (const auto& entry : results) {
-      if (std::find(endpoints.begin(), endpoints.end(), entry.endpoint()) == endpoints.end()) {
-        endpoints.push_back(entry.endpoint());
-      }
-    }
-    if (endpoints.empty()) {
-      return absl::InvalidArgumentError("listen on " + options_.endpoint + ": \"" + hp->host +
-                                        "\" resolves to no address");
-    }
-  }
-
-  // Every address must bind (a busy port on any is an error) except those this host cannot
-  // use at all, such as ::1 with IPv6 disabled; at least one must.
-  error_code first_unusable;
-  for (tcp::endpoint endpoint : endpoints) {
-    if (!listeners_.empty() && hp->port == 0) endpoint.port(port_);  // one port for all
-    ec = Bind(endpoint, /*v6_only=*/endpoints.size() > 1);
-    if (Unusable(ec)) {
-      if (!first_unusable) first_unusable = ec;
-      continue;
-    }
-    if (ec) return failed(ec);
-  }
-  return listeners_.empty() ? failed(first_unusable) : absl::OkStatus();
-}
-
-void HttpServer::Impl::AcceptLocked(Listener* listener) {
-  listener->acceptor.async_accept(
-      asio::make_strand(io_),
-      [self = shared_from_this(), listener](const error_code& ec, tcp::socket socket) {
-        self->OnAccept(listener, ec, std::move(socket));
-      });
+  auto listener = Listener::Open(io_, options_.endpoint);
+  if (!listener.ok()) return listener.status();
+  listener_ = *std::move(listener);
+  return absl::OkStatus();
 }
 
 // Runs on an io thread.
-void HttpServer::Impl::OnAccept(Listener* listener, const error_code& ec, tcp::socket socket) {
+void HttpServer::Impl::OnAccept(tcp::socket socket) {
   std::shared_ptr<Session> session;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopped_ || ec == asio::error::operation_aborted) return;  // the socket closes itself
-    if (!ec) {
-      error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);  // answers are small; don't delay them
-      session = std::make_shared<Session>(shared_from_this(), std::move(socket));
-      sessions_.emplace(session.get(), session);
-      AcceptLocked(listener);
-    } else if (ec == asio::error::connection_aborted) {
-      AcceptLocked(listener);  // that client gave up; the next one may not
-    } else {
-      // Out of descriptors or memory: retrying at once would spin.
-      listener->retry.expires_after(std::chrono::milliseconds(100));
-      listener->retry.async_wait([self = shared_from_this(), listener](const error_code& ec) {
-        std::lock_guard<std::mutex> lock(self->mu_);
-        if (!ec && !self->stopped_) self->AcceptLocked(listener);
-      });
-    }
+    if (stopped_) return;  // the socket closes itself
+    session = std::make_shared<Session>(shared_from_this(), std::move(socket));
+    sessions_.emplace(session.get(), session);
   }
-  if (session) asio::dispatch(session->executor(), [session] { session->Start(); });
+  asio::dispatch(session->executor(), [session] { session->Start(); });
 }
 
 void HttpServer::Impl::StartAccepting() {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& l : listeners_) AcceptLocked(l.get());
+  listener_->Start(
+      [self = shared_from_this()](tcp::socket socket) { self->OnAccept(std::move(socket)); });
 }
 
 bool HttpServer::Impl::BeginHandlerCall() {
@@ -514,11 +406,7 @@ void HttpServer::Impl::Stop() {
     std::unique_lock<std::mutex> lock(mu_);
     if (!stopped_) {
       stopped_ = true;
-      for (auto& l : listeners_) {
-        error_code ignored;
-        l->acceptor.close(ignored);
-        l->retry.cancel();
-      }
+      listener_->Close();
       for (auto& [ptr, weak] : sessions_) {
         if (auto s = weak.lock()) live.push_back(std::move(s));
       }

@@ -19,6 +19,8 @@ struct GrpcConfig {
   // Completion-queue pollers; 0: GrpcServer::DefaultPollers() (OCELOT_GRPC_POLLERS, else one
   // per four cores). Not an otelcol key: set by tests and the environment only.
   int pollers = 0;
+  // "nghttp2" or "grpc++"; empty: OCELOT_GRPC_SERVER, else nghttp2. Not an otelcol key.
+  std::string server;
 };
 
 struct HttpConfig {

@@ -1,29 +1,31 @@
-// The OTLP/gRPC side of the otlp receiver: the three collector services on one grpc++ server.
-// Requests are decoded by gRPC straight into a pipeline chunk's arena (a custom message
-// allocator), and that chunk is handed on without a copy.
+// The OTLP/gRPC side of the otlp receiver: the three collector services' Export methods.
+// Served by net::GrpcServer (nghttp2 on the collector's shared I/O threads) by default, or by
+// gRPC's own server (grpcpp_server.h) with OCELOT_GRPC_SERVER=grpc++ in the environment; both
+// decode a request straight into a fresh pipeline chunk and hand it on without a copy.
 //
-// Threads: `pollers` threads, each with its own completion queue (gRPC's async API), handle
-// calls inline and call the pipeline synchronously, so back-pressure from the pipeline (a
-// retryable error) reaches the client as UNAVAILABLE. Inline handling is what keeps a request
-// to one thread wake-up: the callback API hands every call between two threads, which on this
-// project's VMs doubled the CPU per request (bench/README.md).
+// Threads: a request is decoded and handed to the pipeline on the thread that read it, and
+// answered after the pipeline returns, so back-pressure from the pipeline (a retryable error)
+// reaches the client as UNAVAILABLE.
 #pragma once
 
-#include <grpcpp/server.h>
-#include <grpcpp/server_context.h>
-
-#include <functional>
+#include <boost/asio/io_context.hpp>
 #include <memory>
-#include <mutex>
-#include <string>
-#include <thread>
-#include <vector>
 
 #include "component/component.h"
 #include "receiver/otlp/config.h"
 #include "telemetry/obsreport.h"
 
+namespace ocelot::net {
+class GrpcServer;
+}
+
 namespace ocelot::receiver::otlp {
+
+class GrpcppServer;
+
+// The gRPC status code for a pipeline's verdict: OK, UNAVAILABLE for retryable refusals (the
+// client retries), INVALID_ARGUMENT for the rest (it does not).
+int GrpcCodeFor(const absl::Status& status);
 
 class GrpcServer {
  public:
@@ -32,29 +34,24 @@ class GrpcServer {
              telemetry::ReceiverTelemetry* telemetry = nullptr);
   ~GrpcServer();
 
-  // Binds and starts serving. A busy port fails with "listen on <endpoint>: ...".
-  absl::Status Start();
-  // Stops accepting, waits for in-flight calls (each has been handed to the pipeline).
+  // Binds and starts serving on `io`'s threads. A busy port fails with "listen on <endpoint>:
+  // ...".
+  absl::Status Start(boost::asio::io_context& io);
+  // Stops accepting, waits for calls being handled (each has been handed to the pipeline).
   void Shutdown();
-  int port() const { return port_; }
+  int port() const;
 
-  class Call;
+  // The implementation Start will use: "nghttp2" or "grpc++" (config, else OCELOT_GRPC_SERVER).
+  std::string implementation() const;
 
  private:
-  struct Services;
-  static int DefaultPollers();
-  static void Drain(grpc::ServerCompletionQueue* queue);
+  class Handler;
   GrpcConfig config_;
   component::NextConsumers next_;
   telemetry::ReceiverTelemetry* telemetry_;
-  std::unique_ptr<Services> services_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
-  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
-  std::vector<std::thread> pollers_;
-  std::mutex post_mu_;  // guards stopping_ against requests posted to a shut-down queue
-  bool stopping_ = false;
-  std::function<void(std::function<void()>)> repost_;  // posts a request unless stopping
+  std::unique_ptr<Handler> handler_;
+  std::unique_ptr<net::GrpcServer> h2_;
+  std::unique_ptr<GrpcppServer> grpcpp_;
 };
 
 }  // namespace ocelot::receiver::otlp

@@ -1,6 +1,7 @@
-// The otlp receiver's gRPC server against real grpc++ clients, with one poller and with two:
-// every accepted item reaches the pipeline, refusals map to gRPC codes, shutdown under load
-// loses nothing it accepted, and no request is handed between gRPC's callback threads.
+// The otlp receiver's gRPC server against real grpc++ clients, on nghttp2 (the default) and on
+// grpc++ with one poller and with two: every accepted item reaches the pipeline, refusals map
+// to gRPC codes, shutdown under load loses nothing it accepted, and no request is handed
+// between gRPC's callback threads.
 #include "receiver/otlp/grpc_server.h"
 
 #include <dirent.h>
@@ -43,14 +44,22 @@ std::vector<std::string> ThreadNames() {
   return names;
 }
 
-class GrpcServerTest : public ::testing::TestWithParam<int> {
+struct Backend {
+  std::string server;  // GrpcConfig::server
+  int pollers;         // for grpc++
+};
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.server << " " << b.pollers; }
+
+class GrpcServerTest : public ::testing::TestWithParam<Backend> {
  protected:
   void Start(component::NextConsumers next) {
     GrpcConfig config;
     config.endpoint = "127.0.0.1:0";
-    config.pollers = GetParam();
+    config.server = GetParam().server;
+    config.pollers = GetParam().pollers;
     server_ = std::make_unique<GrpcServer>(config, next);
-    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_EQ(server_->implementation(), GetParam().server);
+    ASSERT_TRUE(server_->Start(io_host_.io_context()).ok());
   }
   void StartAllSignals() { Start({&traces_, &metrics_, &logs_}); }
 
@@ -65,6 +74,7 @@ class GrpcServerTest : public ::testing::TestWithParam<int> {
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   }
 
+  testing::TestHost io_host_;  // the shared I/O thread the nghttp2 server runs on
   testing::RecordingConsumer<pdata::Traces> traces_;
   testing::RecordingConsumer<pdata::Metrics> metrics_;
   testing::RecordingConsumer<pdata::Logs> logs_;
@@ -195,8 +205,14 @@ TEST_P(GrpcServerTest, OtlpExporterIntoTheReceiverStartsNoCallbackThreads) {
   EXPECT_EQ(traces_.items(), 20u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pollers, GrpcServerTest, ::testing::Values(1, 2),
-                         [](const auto& info) { return std::to_string(info.param) + "Pollers"; });
+INSTANTIATE_TEST_SUITE_P(Servers, GrpcServerTest,
+                         ::testing::Values(Backend{"nghttp2", 0}, Backend{"grpc++", 1},
+                                           Backend{"grpc++", 2}),
+                         [](const auto& info) {
+                           return info.param.server == "nghttp2"
+                                      ? std::string("Nghttp2")
+                                      : "Grpcpp" + std::to_string(info.param.pollers) + "Pollers";
+                         });
 
 }  // namespace
 }  // namespace ocelot::receiver::otlp
