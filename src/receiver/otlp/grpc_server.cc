@@ -90,7 +90,7 @@ std::string GrpcServer::implementation() const {
   return env != nullptr && std::string(env) == "grpc++" ? "grpc++" : "nghttp2";
 }
 
-absl::Status GrpcServer::Start(boost::asio::io_context& io) {
+absl::Status GrpcServer::Start() {
   if (implementation() == "grpc++") {
     grpcpp_ = std::make_unique<GrpcppServer>(config_, next_, telemetry_);
     absl::Status s = grpcpp_->Start();
@@ -103,13 +103,22 @@ absl::Status GrpcServer::Start(boost::asio::io_context& io) {
   options.max_recv_msg_bytes = static_cast<size_t>(config_.max_recv_msg_size_mib) << 20;
   options.max_concurrent_streams = config_.max_concurrent_streams;
   const Handler* handler = handler_.get();
+  io_ = std::make_unique<boost::asio::io_context>(1);
   auto server = net::GrpcServer::Start(
-      io, options, [handler](const net::GrpcCall& call) { return handler->Handle(call); });
+      *io_, options, [handler](const net::GrpcCall& call) { return handler->Handle(call); });
   if (!server.ok()) {
     handler_.reset();
+    io_.reset();
     return absl::UnavailableError(std::string(server.status().message()) + " (gRPC)");
   }
   h2_ = *std::move(server);
+  work_.emplace(boost::asio::make_work_guard(*io_));
+  std::promise<void> ran;
+  io_done_ = ran.get_future();
+  io_thread_ = std::thread([io = io_.get(), ran = std::move(ran)]() mutable {
+    io->run();
+    ran.set_value();
+  });
   return absl::OkStatus();
 }
 
@@ -117,7 +126,13 @@ void GrpcServer::Shutdown() {
   if (h2_) {
     h2_->Stop();
     h2_.reset();
+    // Connections got a GOAWAY: the thread ends once they have written it and closed, or
+    // after a second for a client that keeps its connection open.
+    work_.reset();
+    if (io_done_.wait_for(std::chrono::seconds(1)) != std::future_status::ready) io_->stop();
   }
+  if (io_thread_.joinable()) io_thread_.join();
+  io_.reset();
   if (grpcpp_) {
     grpcpp_->Shutdown();
     grpcpp_.reset();

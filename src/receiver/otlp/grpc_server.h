@@ -3,13 +3,19 @@
 // gRPC's own server (grpcpp_server.h) with OCELOT_GRPC_SERVER=grpc++ in the environment; both
 // decode a request straight into a fresh pipeline chunk and hand it on without a copy.
 //
-// Threads: a request is decoded and handed to the pipeline on the thread that read it, and
-// answered after the pipeline returns, so back-pressure from the pipeline (a retryable error)
-// reaches the client as UNAVAILABLE.
+// Threads: the nghttp2 server runs on an I/O thread of its own, not on the collector's shared
+// pool: a pipeline that blocks (an exporter without a sending queue waiting on its backend)
+// then holds up OTLP/gRPC only, not health_check, zpages or the HTTP receiver. A request is
+// decoded and handed to the pipeline on that thread, and answered after the pipeline returns,
+// so back-pressure from the pipeline (a retryable error) reaches the client as UNAVAILABLE.
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <future>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include "component/component.h"
 #include "receiver/otlp/config.h"
@@ -34,9 +40,8 @@ class GrpcServer {
              telemetry::ReceiverTelemetry* telemetry = nullptr);
   ~GrpcServer();
 
-  // Binds and starts serving on `io`'s threads. A busy port fails with "listen on <endpoint>:
-  // ...".
-  absl::Status Start(boost::asio::io_context& io);
+  // Binds and starts serving. A busy port fails with "listen on <endpoint>: ...".
+  absl::Status Start();
   // Stops accepting, waits for calls being handled (each has been handed to the pipeline).
   void Shutdown();
   int port() const;
@@ -51,6 +56,10 @@ class GrpcServer {
   telemetry::ReceiverTelemetry* telemetry_;
   std::unique_ptr<Handler> handler_;
   std::unique_ptr<net::GrpcServer> h2_;
+  std::unique_ptr<boost::asio::io_context> io_;  // the nghttp2 server's, run by io_thread_
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::thread io_thread_;
+  std::future<void> io_done_;  // ready when io_thread_ has left run()
   std::unique_ptr<GrpcppServer> grpcpp_;
 };
 

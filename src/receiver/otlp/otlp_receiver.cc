@@ -18,7 +18,7 @@ OtlpReceiver::~OtlpReceiver() { Shutdown(); }
 absl::Status OtlpReceiver::Start(component::Host& host) {
   if (config_.grpc) {
     grpc_ = std::make_unique<GrpcServer>(*config_.grpc, next_, &grpc_telemetry_);
-    if (absl::Status s = grpc_->Start(host.io_context()); !s.ok()) {
+    if (absl::Status s = grpc_->Start(); !s.ok()) {
       grpc_.reset();
       return s;
     }

@@ -59,7 +59,7 @@ class GrpcServerTest : public ::testing::TestWithParam<Backend> {
     config.pollers = GetParam().pollers;
     server_ = std::make_unique<GrpcServer>(config, next);
     ASSERT_EQ(server_->implementation(), GetParam().server);
-    ASSERT_TRUE(server_->Start(io_host_.io_context()).ok());
+    ASSERT_TRUE(server_->Start().ok());
   }
   void StartAllSignals() { Start({&traces_, &metrics_, &logs_}); }
 
@@ -74,7 +74,6 @@ class GrpcServerTest : public ::testing::TestWithParam<Backend> {
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   }
 
-  testing::TestHost io_host_;  // the shared I/O thread the nghttp2 server runs on
   testing::RecordingConsumer<pdata::Traces> traces_;
   testing::RecordingConsumer<pdata::Metrics> metrics_;
   testing::RecordingConsumer<pdata::Logs> logs_;
