@@ -7,7 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 
+#include "config/values.h"
 #include "exporterhelper/rpc_status.h"
 
 namespace ocelot::exporter::otlp {
@@ -61,6 +64,35 @@ const char* CodeName(grpc::StatusCode code) {
     default:
       return "Unknown";
   }
+}
+
+template <typename BatchT>
+std::string SerializeToString(const BatchT& batch) {
+  size_t total = 0;
+  for (const auto& e : batch.entries()) total += e.chunk->message().ByteSizeLong();
+  std::string out(total, '\0');
+  auto* p = reinterpret_cast<uint8_t*>(out.data());
+  for (const auto& e : batch.entries()) p = e.chunk->message().SerializeWithCachedSizesToArray(p);
+  return out;
+}
+
+// The nghttp2 client serves endpoints it can reach by itself: plaintext host:port, no load
+// balancing policy. gRPC target syntax (dns:///, unix:, ipv4:...) and TLS stay with grpc++.
+std::optional<net::GrpcClientOptions> PlainHttp2Options(const Config& config) {
+  if (config.UsesTls() || !config.balancer_name.empty()) return std::nullopt;
+  if (const char* env = std::getenv("OCELOT_GRPC_CLIENT"); env && std::string(env) == "grpc++") {
+    return std::nullopt;
+  }
+  const std::string endpoint = config.SanitizedEndpoint();
+  if (endpoint.find('/') != std::string::npos) return std::nullopt;
+  auto hp = config::ParseEndpoint(endpoint);
+  if (!hp.ok() || hp->host.empty() || hp->port == 0) return std::nullopt;
+  net::GrpcClientOptions options;
+  options.host = hp->host;
+  options.port = static_cast<uint16_t>(hp->port);
+  options.authority = config.authority;
+  options.gzip = config.compression == "gzip" || config.compression.empty();
+  return options;
 }
 
 template <typename BatchT>
@@ -176,6 +208,10 @@ absl::Status GrpcSender::Start(component::Host&) {
                 config_.keepalive->permit_without_stream ? 1 : 0);
     args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   }
+  if (auto plain = PlainHttp2Options(config_)) {
+    h2_ = std::make_unique<net::GrpcClient>(*plain);
+    return absl::OkStatus();
+  }
   channel_ = grpc::CreateCustomChannel(config_.SanitizedEndpoint(),
                                        MakeCredentials(config_, *material), args);
   stub_ = std::make_unique<grpc::GenericStub>(channel_);
@@ -183,6 +219,7 @@ absl::Status GrpcSender::Start(component::Host&) {
 }
 
 void GrpcSender::Shutdown() {
+  h2_.reset();
   stub_.reset();
   channel_.reset();
 }
@@ -204,6 +241,7 @@ template <typename Response, typename BatchT>
 absl::Status GrpcSender::Export(const BatchT& batch, const std::string& method,
                                 exporterhelper::Deadline deadline, telemetry::Counter* rejected,
                                 const char* noun) {
+  if (h2_) return ExportOverHttp2<Response>(batch, method, deadline, rejected, noun);
   if (!stub_) return consumer::Retryable("otlp exporter is not running");
   grpc::ClientContext context;
   if (deadline != exporterhelper::kNoDeadline) {
@@ -242,13 +280,43 @@ absl::Status GrpcSender::Export(const BatchT& batch, const std::string& method,
   if (!status.ok()) return ClassifyGrpcStatus(status, config_.SanitizedEndpoint());
 
   std::vector<grpc::Slice> slices;
-  Response response;
+  std::string bytes;
   if (reply.Dump(&slices).ok()) {
-    std::string bytes;
     for (const grpc::Slice& s : slices)
       bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    response.ParseFromString(bytes);
   }
+  ReportPartialSuccess<Response>(bytes, rejected, noun);
+  return absl::OkStatus();
+}
+
+template <typename Response, typename BatchT>
+absl::Status GrpcSender::ExportOverHttp2(const BatchT& batch, const std::string& method,
+                                         exporterhelper::Deadline deadline,
+                                         telemetry::Counter* rejected, const char* noun) {
+  std::vector<std::pair<std::string, std::string>> metadata;
+  for (const auto& [name, value] : config_.headers) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    metadata.emplace_back(std::move(key), value);
+  }
+  const auto until = deadline == exporterhelper::kNoDeadline
+                         ? std::chrono::steady_clock::now() + std::chrono::hours(24)
+                         : deadline;
+  net::GrpcClientReply reply = h2_->Call(method, metadata, SerializeToString(batch), until);
+  if (reply.code != 0) {
+    grpc::Status status(static_cast<grpc::StatusCode>(reply.code), reply.message, reply.details);
+    return ClassifyGrpcStatus(status, config_.SanitizedEndpoint());
+  }
+  ReportPartialSuccess<Response>(reply.body, rejected, noun);
+  return absl::OkStatus();
+}
+
+template <typename Response>
+void GrpcSender::ReportPartialSuccess(const std::string& bytes, telemetry::Counter* rejected,
+                                      const char* noun) {
+  Response response;
+  response.ParseFromString(bytes);
   if (response.has_partial_success()) {
     const auto& partial = response.partial_success();
     int64_t count = exporterhelper::RejectedCount(partial);
@@ -258,7 +326,6 @@ absl::Status GrpcSender::Export(const BatchT& batch, const std::string& method,
                     count);
     }
   }
-  return absl::OkStatus();
 }
 
 }  // namespace ocelot::exporter::otlp
