@@ -18,11 +18,12 @@
 #endif
 
 int main(int argc, char** argv) {
-  // glibc gives each thread that allocates its own arena, up to 8 per core; a collector has a
-  // few dozen threads (gRPC, queue consumers), and each arena keeps freed memory in RSS. As many
-  // arenas as cores keeps the allocator uncontended where it matters and, measured at 10k
-  // spans/s through the otlp exporter, 2.5 MiB less RSS (bench/README.md).
-  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  // glibc gives each thread that allocates its own arena, up to 8 per core, and each arena
+  // keeps freed memory in RSS. A request is decoded on its receiver's one I/O thread and freed
+  // by the exporter's, so few threads allocate at once: one arena per two cores (one on the
+  // project's 2-core VMs) measured 1-1.5 MiB less RSS at 10k spans/s than one per core, and
+  // the same flat-out rate (bench/README.md).
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2)));
   // A request's chunk arena grows in blocks up to 256 KiB and is freed when its batch is
   // exported. With glibc's defaults those blocks cross the mmap threshold and the heap top is
   // trimmed back to the kernel after every batch, so each request paid for fresh pages: flat
