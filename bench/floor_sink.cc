@@ -3,9 +3,11 @@
 // count, discard. Ocelot's throughput as a fraction of this sink's, measured in the same run, is
 // the figure that survives noisy machines. Prints the spans it received when it gets
 // SIGTERM/SIGINT.
-//   floor_sink [HOST:PORT] [--pollers N | --callback | --delay-ms N]
-// By default one thread polls a completion queue and answers inline (--pollers N: N threads,
-// each with its own queue), as ocelot's receiver does. --callback uses gRPC's callback API
+//   floor_sink [HOST:PORT] [--grpcpp [--pollers N] | --callback | --delay-ms N]
+// By default it serves with ocelot's nghttp2 gRPC server (net::GrpcServer) on one I/O thread,
+// as ocelot's otlp receiver does. --grpcpp serves with grpc++'s completion-queue API instead:
+// one thread polls a queue and answers inline (--pollers N: N threads, each with its own
+// queue), ocelot's receiver with OCELOT_GRPC_SERVER=grpc++. --callback uses gRPC's callback API
 // instead (two "nexting" threads hand each call between them: ~2x the CPU per request at low
 // rates on this project's VMs). --delay-ms N (callback API) answers each request N ms after it
 // arrived (a slow backend for the memory_limiter load test, bench/memory_limiter.sh); the delay
@@ -16,6 +18,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -28,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/grpc_server.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
 namespace {
@@ -224,6 +229,45 @@ class AsyncSink {
   std::vector<std::thread> threads_;
 };
 
+// The nghttp2 server on one I/O thread: decode into an arena, count, answer.
+int ServeWithNghttp2(const std::string& endpoint, const sigset_t& signals) {
+  boost::asio::io_context io(1);
+  ocelot::net::GrpcServerOptions options;
+  options.endpoint = endpoint;
+  options.max_recv_msg_bytes = 64 << 20;
+  auto server = ocelot::net::GrpcServer::Start(io, options, [](const ocelot::net::GrpcCall& call) {
+    google::protobuf::ArenaOptions o;
+    o.start_block_size = 4096;
+    o.max_block_size = 256 * 1024;
+    google::protobuf::Arena arena(o);
+    auto* request = google::protobuf::Arena::CreateMessage<tsvc::ExportTraceServiceRequest>(&arena);
+    if (!request->ParseFromArray(call.message.data(), static_cast<int>(call.message.size()))) {
+      return ocelot::net::GrpcReply{ocelot::net::GrpcCode::kInvalidArgument, "bad request", {}};
+    }
+    uint64_t n = 0;
+    for (const auto& rs : request->resource_spans()) {
+      for (const auto& ss : rs.scope_spans()) n += ss.spans_size();
+    }
+    spans.fetch_add(n, std::memory_order_relaxed);
+    return ocelot::net::GrpcReply{};
+  });
+  if (!server.ok()) {
+    std::fprintf(stderr, "floor_sink: %s\n", std::string(server.status().message()).c_str());
+    return 1;
+  }
+  auto work = boost::asio::make_work_guard(io);
+  std::thread thread([&io] { io.run(); });
+  std::fprintf(stderr, "floor_sink (nghttp2) listening on %s\n", endpoint.c_str());
+  int sig = 0;
+  sigwait(&signals, &sig);
+  (*server)->Stop();
+  work.reset();
+  io.stop();
+  thread.join();
+  std::printf("%llu\n", static_cast<unsigned long long>(spans.load()));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -231,17 +275,20 @@ int main(int argc, char** argv) {
   int delay_ms = 0;
   int pollers = 1;
   bool callback = false;
+  bool grpcpp = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--delay-ms" && i + 1 < argc) {
       delay_ms = std::atoi(argv[++i]);
     } else if (a == "--pollers" && i + 1 < argc) {
       pollers = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--grpcpp") {
+      grpcpp = true;
     } else if (a == "--callback") {
       callback = true;
     } else if (a.rfind("--", 0) == 0) {
       std::fprintf(stderr,
-                   "usage: floor_sink [HOST:PORT] [--pollers N | --callback | --delay-ms N]\n");
+                   "usage: floor_sink [HOST:PORT] [--grpcpp [--pollers N] | --callback | --delay-ms N]\n");
       return 2;
     } else {
       endpoint = a;
@@ -256,6 +303,7 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  if (!grpcpp && !callback && delay_ms == 0) return ServeWithNghttp2(endpoint, set);
   std::unique_ptr<DelayedFinisher> delayed;
   if (delay_ms > 0)
     delayed = std::make_unique<DelayedFinisher>(std::chrono::milliseconds(delay_ms));

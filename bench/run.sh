@@ -74,8 +74,8 @@ start_ocelot() {
 
 stop_ocelot() { kill -TERM "$OCELOT_PID"; wait "$OCELOT_PID" || true; }
 
-start_sink() {
-  "$SINK" 127.0.0.1:$SINK_PORT > "$WORK/sink.count" 2>/dev/null &
+start_sink() {  # start_sink [floor_sink options]
+  "$SINK" 127.0.0.1:$SINK_PORT "$@" > "$WORK/sink.count" 2>/dev/null &
   SINK_PID=$!
   wait_port $SINK_PORT
 }
@@ -106,7 +106,13 @@ scenario_floor() {
     --duration "$DURATION" --pid "$SINK_PID" --json)
   stop_sink
   FLOOR_RATE=$(awk -v d="$SINK_COUNT" -v s="$(field seconds "$json")" 'BEGIN{printf "%.0f", d/s}')
-  row "floor sink (grpc, 1000/req)" max "$json" "$SINK_COUNT"
+  row "floor sink (nghttp2 gRPC server, 1000/req)" max "$json" "$SINK_COUNT"
+  # The same sink on grpc++'s own server (completion queue, one poller), for comparison.
+  start_sink --grpcpp
+  json=$("$LOADGEN" --endpoint 127.0.0.1:$SINK_PORT --items 1000 --connections 2 --inflight 4 \
+    --duration "$DURATION" --pid "$SINK_PID" --json)
+  stop_sink
+  row "floor sink on grpc++ (1000/req)" max "$json" "$SINK_COUNT"
 }
 
 scenario_max() {  # grpc → batch → nop, 1000-span requests
