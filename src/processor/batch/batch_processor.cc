@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <utility>
 
 namespace ocelot::processor::batch {
 
@@ -26,59 +25,13 @@ BatchProcessor<BatchT>::BatchProcessor(const Config& config, consumer::Consumer<
 }
 
 template <typename BatchT>
-BatchProcessor<BatchT>::~BatchProcessor() {
-  StopSender();
-}
+BatchProcessor<BatchT>::~BatchProcessor() = default;
 
 template <typename BatchT>
 absl::Status BatchProcessor<BatchT>::Start(component::Host& host) {
   timer_state_ = std::make_shared<TimerState>(host.io_context());
   timer_state_->owner = this;
-  {
-    std::lock_guard lock(send_mu_);
-    sender_running_ = true;
-  }
-  sender_ = std::thread([this] { RunSender(); });
   return absl::OkStatus();
-}
-
-template <typename BatchT>
-void BatchProcessor<BatchT>::Dispatch(BatchT ready) {
-  {
-    std::lock_guard lock(send_mu_);
-    if (sender_running_ && !handoff_) {
-      handoff_.emplace(std::move(ready));
-      send_cv_.notify_one();
-      return;
-    }
-  }
-  // The sender is busy with a batch and another waits for it (or it is not running): the
-  // caller sends this one itself, which is the back-pressure of the synchronous design.
-  Send(std::move(ready), telemetry::BatchProcessorTelemetry::Trigger::kBatchSize);
-}
-
-template <typename BatchT>
-void BatchProcessor<BatchT>::RunSender() {
-  std::unique_lock lock(send_mu_);
-  for (;;) {
-    send_cv_.wait(lock, [&] { return handoff_.has_value() || !sender_running_; });
-    if (!handoff_) return;  // stopped with nothing waiting
-    BatchT ready = std::move(*handoff_);
-    handoff_.reset();
-    lock.unlock();
-    Send(std::move(ready), telemetry::BatchProcessorTelemetry::Trigger::kBatchSize);
-    lock.lock();
-  }
-}
-
-template <typename BatchT>
-void BatchProcessor<BatchT>::StopSender() {
-  {
-    std::lock_guard lock(send_mu_);
-    sender_running_ = false;
-  }
-  send_cv_.notify_all();
-  if (sender_.joinable()) sender_.join();  // it sends what was handed over first
 }
 
 template <typename BatchT>
@@ -105,7 +58,6 @@ void BatchProcessor<BatchT>::Shutdown() {
       if (shard->timer) shard->timer->cancel();
     }
   }
-  StopSender();
   for (BatchT& b : rest) Send(std::move(b), telemetry::BatchProcessorTelemetry::Trigger::kShutdown);
 }
 
@@ -184,7 +136,7 @@ absl::Status BatchProcessor<BatchT>::Consume(BatchT batch) {
     }
   }
   for (BatchT& b : ready) {
-    if (!b.empty()) Dispatch(std::move(b));
+    if (!b.empty()) Send(std::move(b), telemetry::BatchProcessorTelemetry::Trigger::kBatchSize);
   }
   return absl::OkStatus();
 }

@@ -4,23 +4,17 @@
 // those keys' client-metadata values (see pdata/client_metadata.h); at most
 // `metadata_cardinality_limit` combinations over the processor's life, as otelcol 0.96.
 //
-// Threads: Consume runs on receiver threads. A full batch is handed to the processor's sender
-// thread, so the receiver goes back to receiving while it is exported (as otelcol's batch
-// goroutine does; flat out, OTLP → file went from one core to two); when the sender is busy
-// and one batch already waits for it, the caller sends the next itself (so a slow exporter
-// slows the receivers: back-pressure). The timeout flush runs on the I/O pool. Export errors
-// are logged, never returned to the receiver, as in otelcol.
+// Threads: Consume runs on receiver threads and sends a full batch on the calling thread (so a
+// slow exporter slows the sender: back-pressure); the timeout flush runs on the I/O pool.
 // Incoming chunks are appended by pointer, never copied; the lock is taken once per request.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "component/component.h"
 #include "processor/batch/config.h"
@@ -62,10 +56,6 @@ class BatchProcessor final : public component::ConsumingComponent,
   BatchT Add(Shard& shard, BatchT batch);
   // Sends `ready` in pieces of at most send_batch_max_size items.
   void Send(BatchT ready, telemetry::BatchProcessorTelemetry::Trigger trigger);
-  // Hands a full batch to the sender thread, or sends it on this thread when one already waits.
-  void Dispatch(BatchT ready);
-  void RunSender();
-  void StopSender();            // sends what was handed over, then ends the thread; idempotent
   void ArmTimer(Shard& shard);  // requires mu_
   void OnTimer(Shard* shard);
 
@@ -81,12 +71,6 @@ class BatchProcessor final : public component::ConsumingComponent,
   bool stopped_ = false;
   // Shared with timer callbacks so a callback that runs after Shutdown finds it stopped.
   std::shared_ptr<TimerState> timer_state_;
-
-  std::mutex send_mu_;  // guards handoff_ and sender_running_
-  std::condition_variable send_cv_;
-  std::optional<BatchT> handoff_;  // a full batch waiting for the sender thread
-  bool sender_running_ = false;    // from Start to Shutdown
-  std::thread sender_;
 };
 
 }  // namespace ocelot::processor::batch

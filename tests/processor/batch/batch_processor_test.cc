@@ -3,10 +3,6 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "config/loader.h"
 #include "testing/otlp_fixtures.h"
 #include "testing/recording_consumer.h"
@@ -40,69 +36,8 @@ TEST_F(BatchProcessorTest, SendsWhenSendBatchSizeIsReached) {
   ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 6))).ok());
   EXPECT_EQ(sink.items(), 0u);  // below the size, waiting for more
   ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 6))).ok());
-  ASSERT_TRUE(sink.WaitForItems(12));  // handed to the sender thread
   EXPECT_EQ(sink.batch_sizes(), std::vector<size_t>{12});
   p.Shutdown();
-}
-
-// A consumer that holds every batch until released, recording which thread sent it.
-class HeldConsumer final : public consumer::Consumer<pdata::Traces> {
- public:
-  absl::Status Consume(pdata::Traces batch) override {
-    std::unique_lock lock(mu_);
-    threads_.push_back(std::this_thread::get_id());
-    items_ += batch.item_count();
-    cv_.notify_all();
-    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return released_; });
-    return absl::OkStatus();
-  }
-  bool WaitForCalls(size_t n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return threads_.size() >= n; });
-  }
-  void Release() {
-    std::lock_guard lock(mu_);
-    released_ = true;
-    cv_.notify_all();
-  }
-  std::vector<std::thread::id> threads() {
-    std::lock_guard lock(mu_);
-    return threads_;
-  }
-  size_t items() {
-    std::lock_guard lock(mu_);
-    return items_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::thread::id> threads_;
-  size_t items_ = 0;
-  bool released_ = false;
-};
-
-// A full batch goes to the sender thread and Consume returns at once; while the sender is busy
-// one more batch may wait for it; the one after that is sent by the caller (back-pressure).
-TEST_F(BatchProcessorTest, FullBatchesGoToTheSenderThreadAndTheCallerSendsWhenItIsBusy) {
-  HeldConsumer held;
-  BatchProcessor<pdata::Traces> p(MakeConfig(2, 0, std::chrono::hours(1)), &held,
-                                  spdlog::default_logger());
-  ASSERT_TRUE(p.Start(host).ok());
-  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 2))).ok());  // returns: the sender has it
-  ASSERT_TRUE(held.WaitForCalls(1));
-  ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 2))).ok());  // waits for the sender
-  std::thread caller([&] { EXPECT_TRUE(p.Consume(pdata::Traces(MakeTraces(1, 2))).ok()); });
-  ASSERT_TRUE(held.WaitForCalls(2));  // the third, sent on the caller's own thread
-  held.Release();
-  caller.join();
-  p.Shutdown();  // the waiting one is sent before Shutdown returns
-  EXPECT_EQ(held.items(), 6u);
-  auto threads = held.threads();
-  ASSERT_EQ(threads.size(), 3u);
-  EXPECT_NE(threads[0], std::this_thread::get_id());
-  EXPECT_NE(threads[1], threads[0]);  // the caller's thread
-  EXPECT_EQ(threads[2], threads[0]);  // the sender again
 }
 
 TEST_F(BatchProcessorTest, SendsWhatIsWaitingWhenTheTimeoutExpires) {
@@ -120,7 +55,6 @@ TEST_F(BatchProcessorTest, SplitsBatchLargerThanMaxSize) {
                                   spdlog::default_logger());
   ASSERT_TRUE(p.Start(host).ok());
   ASSERT_TRUE(p.Consume(pdata::Traces(MakeTraces(4, 5))).ok());  // 20 spans at once
-  ASSERT_TRUE(sink.WaitForItems(20));
   EXPECT_EQ(sink.batch_sizes(), (std::vector<size_t>{8, 8, 4}));
   p.Shutdown();
 }
@@ -152,7 +86,6 @@ TEST_F(BatchProcessorTest, BatchesChunksByPointerWithoutCopyingSpans) {
   auto b = MakeTraces(1, 2);
   ASSERT_TRUE(p.Consume(pdata::Traces(a)).ok());
   ASSERT_TRUE(p.Consume(pdata::Traces(b)).ok());
-  ASSERT_TRUE(sink.WaitForItems(4));
   auto batches = sink.batches();
   ASSERT_EQ(batches.size(), 1u);
   ASSERT_EQ(batches[0].entries().size(), 2u);
@@ -241,7 +174,6 @@ TEST(BatchByMetadata, OneBatcherPerDistinctValueOfTheKeys) {
   ASSERT_TRUE(p.Consume(FromTenant(6, "b")).ok());
   EXPECT_EQ(sink.items(), 0u);  // 12 spans in all, but 6 per tenant: nobody is full
   ASSERT_TRUE(p.Consume(FromTenant(4, "a")).ok());
-  ASSERT_TRUE(sink.WaitForItems(10));
   ASSERT_EQ(sink.batch_sizes(), std::vector<size_t>{10});
   std::vector<pdata::Traces> sent = sink.batches();
   for (const auto& e : sent[0].entries()) EXPECT_EQ(e.chunk->metadata()->Get("x-tenant")[0], "a");
