@@ -16,6 +16,7 @@
 
 #include "absl/strings/escaping.h"
 #include "net/compression.h"
+#include "net/nghttp2_nv.h"
 
 namespace ocelot::net {
 namespace {
@@ -27,12 +28,6 @@ constexpr int kDeadlineExceeded = 4;
 constexpr int kInternal = 13;
 constexpr int32_t kStreamWindow = 4 << 20;
 constexpr int32_t kConnectionWindow = 16 << 20;
-
-nghttp2_nv Header(std::string_view name, std::string_view value) {
-  return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
-                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(),
-                    value.size(), NGHTTP2_NV_FLAG_NONE};
-}
 
 int MillisLeft(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -175,17 +170,17 @@ class GrpcClient::Connection {
         o.authority.empty() ? o.host + ":" + std::to_string(o.port) : o.authority;
     const std::string timeout =
         std::to_string(std::min<int64_t>(std::max(MillisLeft(deadline), 1), 99999999)) + "m";
-    std::vector<nghttp2_nv> nva{Header(":method", "POST"),
-                                Header(":scheme", "http"),
-                                Header(":path", method),
-                                Header(":authority", authority),
-                                Header("content-type", "application/grpc"),
-                                Header("te", "trailers"),
-                                Header("user-agent", o.user_agent),
-                                Header("grpc-accept-encoding", "identity,deflate,gzip"),
-                                Header("grpc-timeout", timeout)};
-    if (o.gzip) nva.push_back(Header("grpc-encoding", "gzip"));
-    for (const auto& [k, v] : metadata) nva.push_back(Header(k, v));
+    std::vector<nghttp2_nv> nva{Nv(":method", "POST"),
+                                Nv(":scheme", "http"),
+                                Nv(":path", method),
+                                Nv(":authority", authority),
+                                Nv("content-type", "application/grpc"),
+                                Nv("te", "trailers"),
+                                Nv("user-agent", o.user_agent),
+                                Nv("grpc-accept-encoding", "identity,deflate,gzip"),
+                                Nv("grpc-timeout", timeout)};
+    if (o.gzip) nva.push_back(Nv("grpc-encoding", "gzip"));
+    for (const auto& [k, v] : metadata) nva.push_back(Nv(k, v));
     nghttp2_data_provider provider;
     provider.source.ptr = &ex;
     provider.read_callback = &ReadRequest;

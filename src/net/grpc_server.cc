@@ -21,6 +21,7 @@
 
 #include "net/compression.h"
 #include "net/listener.h"
+#include "net/nghttp2_nv.h"
 
 namespace ocelot::net {
 namespace {
@@ -62,12 +63,6 @@ std::string PercentEncode(std::string_view text) {
     }
   }
   return out;
-}
-
-nghttp2_nv Header(std::string_view name, std::string_view value) {
-  return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
-                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(),
-                    value.size(), NGHTTP2_NV_FLAG_NONE};
 }
 
 class Connection;
@@ -340,9 +335,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     s.out[3] = static_cast<char>(n >> 8);
     s.out[4] = static_cast<char>(n);
     std::memcpy(s.out.data() + 5, body.data(), body.size());
-    const std::array<nghttp2_nv, 3> headers{Header(":status", "200"),
-                                            Header("content-type", "application/grpc"),
-                                            Header("grpc-accept-encoding", kAcceptEncoding)};
+    const std::array<nghttp2_nv, 3> headers{Nv(":status", "200"),
+                                            Nv("content-type", "application/grpc"),
+                                            Nv("grpc-accept-encoding", kAcceptEncoding)};
     nghttp2_data_provider provider;
     provider.source.ptr = &s;
     provider.read_callback = &ReadBody;
@@ -358,7 +353,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     s->out_pos += n;
     if (s->out_pos == s->out.size()) {
       *flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
-      const std::array<nghttp2_nv, 1> trailers{Header("grpc-status", "0")};
+      const std::array<nghttp2_nv, 1> trailers{Nv("grpc-status", "0")};
       nghttp2_submit_trailer(session, id, trailers.data(), trailers.size());
     }
     return static_cast<ssize_t>(n);
@@ -369,10 +364,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     s.answered = true;
     const std::string status = std::to_string(static_cast<int>(code));
     const std::string encoded = PercentEncode(message);
-    const std::array<nghttp2_nv, 5> headers{
-        Header(":status", "200"), Header("content-type", "application/grpc"),
-        Header("grpc-accept-encoding", kAcceptEncoding), Header("grpc-status", status),
-        Header("grpc-message", encoded)};
+    const std::array<nghttp2_nv, 5> headers{Nv(":status", "200"),
+                                            Nv("content-type", "application/grpc"),
+                                            Nv("grpc-accept-encoding", kAcceptEncoding),
+                                            Nv("grpc-status", status), Nv("grpc-message", encoded)};
     nghttp2_submit_response(session_, id, headers.data(), headers.size(), nullptr);
   }
 
@@ -427,10 +422,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close() {
     if (closed_) return;
     closed_ = true;
-    error_code ignored;
     timer_.cancel();
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    CloseQuietly(socket_);
   }
 
   std::shared_ptr<GrpcServer::Impl> server_;

@@ -316,10 +316,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
-    error_code ignored;
     timer_.cancel();
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    CloseQuietly(socket_);
   }
 
   std::shared_ptr<HttpServer::Impl> server_;

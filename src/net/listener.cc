@@ -27,6 +27,12 @@ std::string LowerFirst(std::string s) {
   return s;
 }
 
+void CloseQuietly(tcp::socket& socket) {
+  error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
 absl::StatusOr<std::shared_ptr<Listener>> Listener::Open(asio::io_context& io,
                                                          const std::string& endpoint) {
   auto listener = std::make_shared<Listener>(io);

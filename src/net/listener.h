@@ -63,6 +63,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   bool closed_ = false;
 };
 
+// Shuts a connection's socket down both ways and closes it, ignoring errors (the peer may be gone).
+void CloseQuietly(boost::asio::ip::tcp::socket& socket);
+
 // "Address already in use" → "address already in use": error texts go after a colon.
 std::string LowerFirst(std::string s);
 
