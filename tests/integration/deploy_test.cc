@@ -456,16 +456,19 @@ TEST(Dockerfile, BuildsOnBookwormAndRunsOnSlimAsANonRootUser) {
   EXPECT_TRUE(installs);
 }
 
-TEST(Dockerfile, TheRuntimeStageInstallsLibcurlWhichLddCannotSee) {
-  // The collector dlopens libcurl on first use (src/net/curl), so the ldd-derived package list
-  // misses it; without it the otlphttp and clickhouse exporters cannot send in the image.
+TEST(Dockerfile, TheRuntimeStageInstallsTheLibrariesLddCannotSee) {
+  // The collector dlopens libcurl (src/net/curl) and libprofiler (the pprof extension) on first
+  // use, so the ldd-derived package list misses them; without them the otlphttp and clickhouse
+  // exporters cannot send, and pprof cannot profile, in the image.
   Dockerfile d = LoadDockerfile();
-  bool installs = false;
-  for (const Instruction* i : d.Find("RUN", d.final_stage())) {
-    installs |= i->args.find("apt-get install") != std::string::npos &&
-                i->args.find(" libcurl4 ") != std::string::npos;
+  for (const char* package : {" libcurl4 ", " libgoogle-perftools4 "}) {
+    bool installs = false;
+    for (const Instruction* i : d.Find("RUN", d.final_stage())) {
+      installs |= i->args.find("apt-get install") != std::string::npos &&
+                  i->args.find(package) != std::string::npos;
+    }
+    EXPECT_TRUE(installs) << package;
   }
-  EXPECT_TRUE(installs);
 }
 
 TEST(Dockerfile, VersionIsABuildArgumentAndALabelAndMatchesThePin) {

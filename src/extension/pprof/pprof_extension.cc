@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 #include <gperftools/malloc_extension.h>
-#include <gperftools/profiler.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -43,6 +42,35 @@ std::string ReadAll(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// gperftools' CPU profiler, loaded on first use: linking it made every ocelot start load
+// libprofiler, libunwind and liblzma (~0.2 MiB of RSS) whether or not pprof was configured.
+struct CpuProfiler {
+  int (*start)(const char* path) = nullptr;
+  void (*stop)() = nullptr;
+};
+
+const CpuProfiler* LoadCpuProfiler() {
+  static const CpuProfiler profiler = [] {
+    CpuProfiler p;
+    void* lib = dlopen("libprofiler.so.0", RTLD_NOW | RTLD_GLOBAL);
+    if (lib == nullptr) return p;
+    p.start = reinterpret_cast<int (*)(const char*)>(dlsym(lib, "ProfilerStart"));
+    p.stop = reinterpret_cast<void (*)()>(dlsym(lib, "ProfilerStop"));
+    if (p.start == nullptr || p.stop == nullptr) p = CpuProfiler{};
+    return p;
+  }();
+  return profiler.start != nullptr ? &profiler : nullptr;
+}
+
+bool ProfilerStart(const char* path) {
+  const CpuProfiler* p = LoadCpuProfiler();
+  return p != nullptr && p->start(path) != 0;
+}
+
+void ProfilerStop() {
+  if (const CpuProfiler* p = LoadCpuProfiler()) p->stop();
 }
 
 // tcmalloc's MallocExtension, when tcmalloc is the process's allocator (linked or preloaded).
@@ -89,9 +117,10 @@ PprofExtension::~PprofExtension() { Shutdown(); }
 absl::Status PprofExtension::Start(component::Host&) {
   if (!config_.save_to_file.empty()) {
     if (!ProfilerStart(config_.save_to_file.c_str())) {
-      return absl::FailedPreconditionError("save_to_file: cannot start the CPU profiler into \"" +
-                                           config_.save_to_file +
-                                           "\" (unwritable, or profiling already in use)");
+      return absl::FailedPreconditionError(
+          "save_to_file: cannot start the CPU profiler into \"" + config_.save_to_file +
+          "\" (unwritable, profiling already in use, or libprofiler.so.0 missing: install "
+          "libgoogle-perftools4)");
     }
     whole_run_profile_ = true;
   }
