@@ -203,10 +203,22 @@ class GrpcClient::Connection {
       std::array<uint8_t, 64 * 1024> buf;
       ssize_t n = ::read(fd_, buf.data(), buf.size());
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n == 0 && !peer_spoke_http2_) {
+        return Fail(kUnavailable,
+                    "the server closed the connection without speaking HTTP/2 (gRPC); is this "
+                    "an OTLP/HTTP endpoint, for the otlphttp exporter?");
+      }
       if (n <= 0)
         return Fail(kUnavailable, n == 0 ? "the connection was closed by the server"
                                          : std::string("read: ") + std::strerror(errno));
       if (nghttp2_session_mem_recv(session_, buf.data(), static_cast<size_t>(n)) < 0) {
+        if (std::string_view(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(n))
+                .rfind("HTTP/1.", 0) == 0) {
+          // An HTTP/1.1 server (OTLP/HTTP's port, a plain web server) answering the preface.
+          return Fail(kUnavailable,
+                      "the server speaks HTTP/1.1, not gRPC (HTTP/2); is this an OTLP/HTTP "
+                      "endpoint, for the otlphttp exporter?");
+        }
         return Fail(kUnavailable, "the server broke the HTTP/2 protocol");
       }
     }
@@ -349,6 +361,7 @@ class GrpcClient::Connection {
   static int OnFrame(nghttp2_session*, const nghttp2_frame* frame, void* ud) {
     // A server going away takes no new streams on this connection: the next call reconnects.
     if (frame->hd.type == NGHTTP2_GOAWAY) Of(ud)->broken_ = true;
+    if (frame->hd.type == NGHTTP2_SETTINGS) Of(ud)->peer_spoke_http2_ = true;
     return 0;
   }
 
@@ -356,6 +369,7 @@ class GrpcClient::Connection {
   nghttp2_session* session_ = nullptr;
   Exchange* current_ = nullptr;
   bool broken_ = false;
+  bool peer_spoke_http2_ = false;  // a SETTINGS frame came: the peer is an HTTP/2 server
 };
 
 GrpcClient::GrpcClient(GrpcClientOptions options) : options_(std::move(options)) {}

@@ -8,10 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "net/http_server.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
 namespace ocelot::net {
@@ -188,6 +191,26 @@ TEST_F(GrpcClientTest, ADeadlineCancelsTheCall) {
   backend_.Release();
   // The cancelled call's connection is still good for the next one.
   EXPECT_EQ(client.Call(kMethod, {}, Request(1), In(std::chrono::seconds(10))).code, 0);
+}
+
+TEST_F(GrpcClientTest, AnHttp1ServerIsNamedInTheError) {
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  std::thread thread([&io] { io.run(); });
+  HttpServerOptions options;
+  options.endpoint = "127.0.0.1:0";
+  auto http = HttpServer::Start(io, options, [](const HttpRequest&) { return HttpResponse{}; });
+  ASSERT_TRUE(http.ok());
+  GrpcClientOptions o;
+  o.host = "127.0.0.1";
+  o.port = (*http)->port();
+  GrpcClientReply r = GrpcClient(o).Call(kMethod, {}, Request(1), In(std::chrono::seconds(10)));
+  EXPECT_EQ(r.code, 14);
+  EXPECT_NE(r.message.find("OTLP/HTTP endpoint"), std::string::npos) << r.message;
+  (*http)->Stop();
+  work.reset();
+  io.stop();
+  thread.join();
 }
 
 TEST_F(GrpcClientTest, ConcurrentCallersEachGetTheirAnswer) {
