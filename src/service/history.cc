@@ -30,6 +30,34 @@ std::string NowUtc() {
 
 }  // namespace
 
+void ConfigHistory::WriteReloadStatus(const std::string& status) const {
+  // Written whole under another name, then renamed: `ocelot reload` polls for the file and
+  // once read a half-written one (empty) as the outcome.
+  const auto final_path = dir_ / "last-reload.txt";
+  const auto temp_path = dir_ / "last-reload.txt.tmp";
+  {
+    std::ofstream out(temp_path, std::ios::trunc);
+    out << status << "\n";
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp_path, final_path, ec);
+}
+
+std::optional<std::string> ConfigHistory::ReadReloadStatus() const {
+  std::ifstream in(dir_ / "last-reload.txt");
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string status = s.str();
+  while (!status.empty() && status.back() == '\n') status.pop_back();
+  return status;
+}
+
+void ConfigHistory::ClearReloadStatus() const {
+  std::error_code ec;
+  std::filesystem::remove(dir_ / "last-reload.txt", ec);
+}
+
 std::string Sha256Hex(const std::string& data) {
   // OpenSSL 3's one-shot SHA256() fetches the digest through the provider machinery, whose
   // first use loads the default provider and its algorithm tables: about 2 MiB of the

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,14 @@ class ConfigHistory {
   // on its next SIGHUP, and where the running collector writes its pid.
   std::filesystem::path pending_path() const { return dir_ / "pending.yaml"; }
   std::filesystem::path pid_path() const { return dir_ / "ocelot.pid"; }
+
+  // The outcome of the last reload ("ok: version N", "rejected: ...", "rolled back: ..."),
+  // written by the running collector and read by `ocelot reload` / `ocelot config rollback`.
+  // The write is atomic (a whole file renamed into place): a reader never sees it half written.
+  void WriteReloadStatus(const std::string& status) const;
+  // The status without its newline; nullopt while there is none.
+  std::optional<std::string> ReadReloadStatus() const;
+  void ClearReloadStatus() const;
 
   // $OCELOT_HISTORY_DIR, else $HOME/.ocelot/history.
   static std::filesystem::path DefaultDir();

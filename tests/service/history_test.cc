@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "testing/temp_dir.h"
 
 namespace ocelot::service {
@@ -42,6 +45,31 @@ TEST(ConfigHistory, MissingVersionIsAClearError) {
   auto c = h.Content(7);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().message(), "no version 7 in " + dir.path().string());
+}
+
+// `ocelot reload` polls for the status while the collector writes it; it once read an empty
+// file (created, not yet written) as the outcome. Every read must see a whole status.
+TEST(ConfigHistory, AReloadStatusIsNeverSeenHalfWritten) {
+  TempDir dir;
+  ConfigHistory h(dir.path());
+  std::filesystem::create_directories(dir.path());
+  const std::string status = "rejected: " + std::string(2000, 'x');
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 500; ++i) h.WriteReloadStatus(status);
+    done = true;
+  });
+  int reads = 0;
+  while (!done) {
+    if (auto seen = h.ReadReloadStatus()) {
+      ++reads;
+      ASSERT_EQ(*seen, status);
+    }
+  }
+  writer.join();
+  EXPECT_EQ(h.ReadReloadStatus(), status);
+  h.ClearReloadStatus();
+  EXPECT_EQ(h.ReadReloadStatus(), std::nullopt);
 }
 
 TEST(Sha256Hex, MatchesTheKnownDigest) {

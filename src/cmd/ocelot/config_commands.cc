@@ -34,15 +34,11 @@ int SignalAndWait(const service::ConfigHistory& history) {
               << "); start one with `ocelot --config FILE`\n";
     return 1;
   }
-  const auto status_path = history.dir() / "last-reload.txt";
-  std::error_code ec;
-  auto before = std::filesystem::exists(status_path)
-                    ? std::filesystem::last_write_time(status_path, ec)
-                    : std::filesystem::file_time_type::min();
-  std::filesystem::remove(status_path, ec);
+  history.ClearReloadStatus();
   ::kill(pid, SIGHUP);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!std::filesystem::exists(status_path)) {
+  std::optional<std::string> status;
+  while (!(status = history.ReadReloadStatus())) {
     if (std::chrono::steady_clock::now() > deadline) {
       std::cerr << "Error: the collector (pid " << pid << ") did not report within 10 s\n";
       return 1;
@@ -50,11 +46,8 @@ int SignalAndWait(const service::ConfigHistory& history) {
     std::this_thread::sleep_for(
         std::chrono::milliseconds(20));  // polling a file: a CLI, not a test
   }
-  (void)before;
-  std::string status = ReadAll(status_path);
-  while (!status.empty() && status.back() == '\n') status.pop_back();
-  std::cout << status << "\n";
-  return status.rfind("ok", 0) == 0 ? 0 : 1;
+  std::cout << *status << "\n";
+  return status->rfind("ok", 0) == 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ void RecordHistory(service::ConfigHistory& history, const Loaded& loaded) {
 
 // The outcome of the last reload, for `ocelot reload` / `ocelot config rollback` to report.
 void WriteReloadStatus(const service::ConfigHistory& history, const std::string& status) {
-  std::ofstream(history.dir() / "last-reload.txt", std::ios::trunc) << status << "\n";
+  history.WriteReloadStatus(status);
 }
 
 // SIGHUP: load the new configuration (a pending rollback, else the --config sources); keep the
