@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 
 #include "integration/collector_process.h"
 #include "net/compression.h"
@@ -76,6 +77,16 @@ HttpResult Post(int port, const std::string& path, const std::string& content_ty
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return result;
+}
+
+// The helper every test here takes its ports from: two ports of one test once came out equal.
+TEST(FreePort, NeverGivesTheSamePortTwice) {
+  std::set<int> seen;
+  for (int i = 0; i < 300; ++i) {
+    int port = FreePort();
+    ASSERT_GT(port, 0);
+    EXPECT_TRUE(seen.insert(port).second) << "port " << port << " given twice";
+  }
 }
 
 class EndToEnd : public ::testing::Test {
