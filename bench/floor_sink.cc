@@ -18,9 +18,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -287,8 +287,9 @@ int main(int argc, char** argv) {
     } else if (a == "--callback") {
       callback = true;
     } else if (a.rfind("--", 0) == 0) {
-      std::fprintf(stderr,
-                   "usage: floor_sink [HOST:PORT] [--grpcpp [--pollers N] | --callback | --delay-ms N]\n");
+      std::fprintf(
+          stderr,
+          "usage: floor_sink [HOST:PORT] [--grpcpp [--pollers N] | --callback | --delay-ms N]\n");
       return 2;
     } else {
       endpoint = a;
