@@ -16,6 +16,7 @@
 
 #include "absl/strings/escaping.h"
 #include "net/compression.h"
+#include "net/grpc_frame.h"
 #include "net/nghttp2_nv.h"
 
 namespace ocelot::net {
@@ -379,21 +380,21 @@ GrpcClient::~GrpcClient() = default;
 GrpcClientReply GrpcClient::Call(std::string_view method,
                                  const std::vector<std::pair<std::string, std::string>>& metadata,
                                  std::string_view message, Clock::time_point deadline) {
-  std::string framed(5, '\0');
-  if (options_.gzip) {
-    auto compressed = Compress("gzip", message);
-    if (!compressed.ok()) return {kInternal, std::string(compressed.status().message()), {}, {}};
-    framed[0] = 1;
-    framed.append(*compressed);
-  } else {
-    framed.append(message);
-  }
-  const auto n = static_cast<uint32_t>(framed.size() - 5);
-  framed[1] = static_cast<char>(n >> 24);
-  framed[2] = static_cast<char>(n >> 16);
-  framed[3] = static_cast<char>(n >> 8);
-  framed[4] = static_cast<char>(n);
+  std::string frame = NewGrpcFrame(message.size());
+  std::memcpy(frame.data() + kGrpcFrameHeaderBytes, message.data(), message.size());
+  return CallFramed(method, metadata, std::move(frame), deadline);
+}
 
+GrpcClientReply GrpcClient::CallFramed(
+    std::string_view method, const std::vector<std::pair<std::string, std::string>>& metadata,
+    std::string frame, Clock::time_point deadline) {
+  if (options_.gzip) {
+    auto compressed = Compress("gzip", std::string_view(frame).substr(kGrpcFrameHeaderBytes));
+    if (!compressed.ok()) return {kInternal, std::string(compressed.status().message()), {}, {}};
+    frame.resize(kGrpcFrameHeaderBytes);
+    WriteGrpcFrameHeader(frame.data(), true, compressed->size());
+    frame.append(*compressed);
+  }
   std::unique_ptr<Connection> connection;
   {
     std::lock_guard lock(mu_);
@@ -409,7 +410,7 @@ GrpcClientReply GrpcClient::Call(std::string_view method,
       return {kUnavailable, error, {}, {}};
     }
   }
-  GrpcClientReply reply = connection->Call(options_, method, metadata, std::move(framed), deadline);
+  GrpcClientReply reply = connection->Call(options_, method, metadata, std::move(frame), deadline);
   if (connection->healthy()) {
     std::lock_guard lock(mu_);
     idle_.push_back(std::move(connection));

@@ -45,6 +45,11 @@ class GrpcClient {
   GrpcClientReply Call(std::string_view method,
                        const std::vector<std::pair<std::string, std::string>>& metadata,
                        std::string_view message, std::chrono::steady_clock::time_point deadline);
+  // The same with the message already in a frame from NewGrpcFrame (grpc_frame.h), which the
+  // caller serialised into: no copy of the message is made unless it is compressed.
+  GrpcClientReply CallFramed(std::string_view method,
+                             const std::vector<std::pair<std::string, std::string>>& metadata,
+                             std::string frame, std::chrono::steady_clock::time_point deadline);
 
   class Connection;
 

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "net/compression.h"
+#include "net/grpc_frame.h"
 #include "net/listener.h"
 #include "net/nghttp2_nv.h"
 
@@ -243,7 +244,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (s == nullptr || s->answered) return 0;
     s->body.append(reinterpret_cast<const char*>(data), len);
     if (s->body.size() >= 5) {
-      const size_t declared = DeclaredLength(s->body);
+      const size_t declared = GrpcFrameLength(s->body);
       const size_t max = c->server_->options().max_recv_msg_bytes;
       if (declared > max) {
         // Refuse now rather than buffer up to the declared size; later DATA is dropped.
@@ -275,11 +276,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return 0;
   }
 
-  static size_t DeclaredLength(const std::string& framed) {
-    const auto* b = reinterpret_cast<const unsigned char*>(framed.data());
-    return (size_t{b[1]} << 24) | (size_t{b[2]} << 16) | (size_t{b[3]} << 8) | size_t{b[4]};
-  }
-
   void Handle(int32_t id, Stream& s) {
     if (s.method != "POST") {
       return AnswerError(id, s, GrpcCode::kUnimplemented, "grpc: method must be POST");
@@ -288,7 +284,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return AnswerError(id, s, GrpcCode::kInternal,
                          "invalid gRPC request content-type \"" + s.content_type + "\"");
     }
-    if (s.body.size() < 5 || s.body.size() != 5 + DeclaredLength(s.body)) {
+    if (s.body.size() < 5 || s.body.size() != 5 + GrpcFrameLength(s.body)) {
       return AnswerError(id, s, GrpcCode::kInternal,
                          "grpc: a unary request must be exactly one length-prefixed message");
     }
@@ -327,14 +323,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void AnswerOk(int32_t id, Stream& s, const std::string& body) {
     s.answered = true;
-    s.out.resize(5 + body.size());
-    s.out[0] = 0;
-    const auto n = static_cast<uint32_t>(body.size());
-    s.out[1] = static_cast<char>(n >> 24);
-    s.out[2] = static_cast<char>(n >> 16);
-    s.out[3] = static_cast<char>(n >> 8);
-    s.out[4] = static_cast<char>(n);
-    std::memcpy(s.out.data() + 5, body.data(), body.size());
+    s.out = NewGrpcFrame(body.size());
+    std::memcpy(s.out.data() + kGrpcFrameHeaderBytes, body.data(), body.size());
     const std::array<nghttp2_nv, 3> headers{Nv(":status", "200"),
                                             Nv("content-type", "application/grpc"),
                                             Nv("grpc-accept-encoding", kAcceptEncoding)};

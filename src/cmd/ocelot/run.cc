@@ -54,11 +54,6 @@ void RecordHistory(service::ConfigHistory& history, const Loaded& loaded) {
   spdlog::info("running config version {} ({})", entry->version, entry->hash.substr(0, 12));
 }
 
-// The outcome of the last reload, for `ocelot reload` / `ocelot config rollback` to report.
-void WriteReloadStatus(const service::ConfigHistory& history, const std::string& status) {
-  history.WriteReloadStatus(status);
-}
-
 // SIGHUP: load the new configuration (a pending rollback, else the --config sources); keep the
 // current one when it is invalid; otherwise swap, with rollback if the new one fails to start.
 void Reload(const Options& options, const component::Registry& registry, service::Service& service,
@@ -75,22 +70,22 @@ void Reload(const Options& options, const component::Registry& registry, service
   if (!next->errors.empty()) {
     std::string why = absl::StrJoin(next->errors, "; ");
     spdlog::error("reload rejected, still running the previous configuration: {}", why);
-    WriteReloadStatus(history, "rejected: " + why);
+    history.WriteReloadStatus("rejected: " + why);
     return;
   }
   absl::Status s = service.Reload(next->config, current->config);
   if (!s.ok()) {
     spdlog::error("reload failed: {}", std::string(s.message()));
-    WriteReloadStatus(history, "rolled back: " + std::string(s.message()));
+    history.WriteReloadStatus("rolled back: " + std::string(s.message()));
     return;
   }
   current = std::move(next);
   RecordHistory(history, *current);
   spdlog::info("configuration reloaded: {}", current->label);
   auto entries = history.List();
-  WriteReloadStatus(
-      history, "ok: version " +
-                   std::to_string(entries.ok() && !entries->empty() ? entries->back().version : 0));
+  history.WriteReloadStatus("ok: version " + std::to_string(entries.ok() && !entries->empty()
+                                                                ? entries->back().version
+                                                                : 0));
 }
 
 }  // namespace

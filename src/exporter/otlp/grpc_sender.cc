@@ -12,6 +12,7 @@
 
 #include "config/values.h"
 #include "exporterhelper/rpc_status.h"
+#include "net/grpc_frame.h"
 
 namespace ocelot::exporter::otlp {
 namespace {
@@ -66,14 +67,28 @@ const char* CodeName(grpc::StatusCode code) {
   }
 }
 
+// The merged request's encoding is its chunks' encodings back to back (protobuf concatenation
+// merges repeated fields). EncodedSize caches each chunk's size for EncodeTo.
 template <typename BatchT>
-std::string SerializeToString(const BatchT& batch) {
+size_t EncodedSize(const BatchT& batch) {
   size_t total = 0;
   for (const auto& e : batch.entries()) total += e.chunk->message().ByteSizeLong();
-  std::string out(total, '\0');
-  auto* p = reinterpret_cast<uint8_t*>(out.data());
-  for (const auto& e : batch.entries()) p = e.chunk->message().SerializeWithCachedSizesToArray(p);
-  return out;
+  return total;
+}
+
+template <typename BatchT>
+void EncodeTo(const BatchT& batch, uint8_t* out) {
+  for (const auto& e : batch.entries()) {
+    out = e.chunk->message().SerializeWithCachedSizesToArray(out);
+  }
+}
+
+// For the nghttp2 client: serialised straight into the gRPC frame.
+template <typename BatchT>
+std::string SerializeToFrame(const BatchT& batch) {
+  std::string frame = net::NewGrpcFrame(EncodedSize(batch));
+  EncodeTo(batch, reinterpret_cast<uint8_t*>(frame.data() + net::kGrpcFrameHeaderBytes));
+  return frame;
 }
 
 // The nghttp2 client serves endpoints it can reach by itself: plaintext host:port, no load
@@ -97,14 +112,8 @@ std::optional<net::GrpcClientOptions> PlainHttp2Options(const Config& config) {
 
 template <typename BatchT>
 grpc::ByteBuffer Serialize(const BatchT& batch) {
-  size_t total = 0;
-  for (const auto& e : batch.entries()) total += e.chunk->message().ByteSizeLong();
-  grpc::Slice slice(total);
-  auto* out = const_cast<uint8_t*>(slice.begin());
-  for (const auto& e : batch.entries()) {
-    // ByteSizeLong above cached each message's size for this call.
-    out = e.chunk->message().SerializeWithCachedSizesToArray(out);
-  }
+  grpc::Slice slice(EncodedSize(batch));
+  EncodeTo(batch, const_cast<uint8_t*>(slice.begin()));
   return grpc::ByteBuffer(&slice, 1);
 }
 
@@ -303,7 +312,7 @@ absl::Status GrpcSender::ExportOverHttp2(const BatchT& batch, const std::string&
   const auto until = deadline == exporterhelper::kNoDeadline
                          ? std::chrono::steady_clock::now() + std::chrono::hours(24)
                          : deadline;
-  net::GrpcClientReply reply = h2_->Call(method, metadata, SerializeToString(batch), until);
+  net::GrpcClientReply reply = h2_->CallFramed(method, metadata, SerializeToFrame(batch), until);
   if (reply.code != 0) {
     grpc::Status status(static_cast<grpc::StatusCode>(reply.code), reply.message, reply.details);
     return ClassifyGrpcStatus(status, config_.SanitizedEndpoint());

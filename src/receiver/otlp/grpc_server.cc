@@ -60,15 +60,8 @@ class GrpcServer::Handler {
                   Request::descriptor()->full_name(),
               {}};
     }
-    if (include_metadata_) {
-      auto metadata = std::make_shared<pdata::ClientMetadata>();
-      for (const auto& [key, value] : *call.metadata) metadata->Add(key, value);
-      chunk->set_metadata(std::move(metadata));
-    }
-    pdata::Batch<Request> batch(std::move(chunk));
-    const auto items = static_cast<int64_t>(batch.item_count());
-    absl::Status s = next->Consume(std::move(batch));
-    if (telemetry_) telemetry_->Record(telemetry::SignalOf<Request>(), items, s, started);
+    absl::Status s = Deliver(next, std::move(chunk), include_metadata_ ? call.metadata : nullptr,
+                             telemetry_, started);
     if (!s.ok()) return {static_cast<net::GrpcCode>(GrpcCodeFor(s)), std::string(s.message()), {}};
     return {};  // an empty Export*ServiceResponse: no partial success to report
   }

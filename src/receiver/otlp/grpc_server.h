@@ -15,9 +15,13 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "component/component.h"
+#include "consumer/consumer.h"
+#include "pdata/batch.h"
+#include "pdata/client_metadata.h"
 #include "receiver/otlp/config.h"
 #include "telemetry/obsreport.h"
 
@@ -32,6 +36,29 @@ class GrpcppServer;
 // The gRPC status code for a pipeline's verdict: OK, UNAVAILABLE for retryable refusals (the
 // client retries), INVALID_ARGUMENT for the rest (it does not).
 int GrpcCodeFor(const absl::Status& status);
+
+// What both gRPC servers do with a decoded request: attach the client's metadata (when
+// include_metadata is on; `metadata` holds key/value pairs with data() and size()), hand it to
+// the pipeline, count it. Returns the pipeline's verdict.
+template <typename Request, typename Metadata>
+absl::Status Deliver(consumer::Consumer<pdata::Batch<Request>>* next,
+                     std::shared_ptr<pdata::Chunk<Request>> chunk, const Metadata* metadata,
+                     telemetry::ReceiverTelemetry* telemetry,
+                     telemetry::Clock::time_point started) {
+  if (metadata != nullptr) {
+    auto client = std::make_shared<pdata::ClientMetadata>();
+    for (const auto& [key, value] : *metadata) {
+      client->Add(std::string_view(key.data(), key.size()),
+                  std::string_view(value.data(), value.size()));
+    }
+    chunk->set_metadata(std::move(client));
+  }
+  pdata::Batch<Request> batch(std::move(chunk));
+  const auto items = static_cast<int64_t>(batch.item_count());
+  absl::Status s = next->Consume(std::move(batch));
+  if (telemetry != nullptr) telemetry->Record(telemetry::SignalOf<Request>(), items, s, started);
+  return s;
+}
 
 class GrpcServer {
  public:

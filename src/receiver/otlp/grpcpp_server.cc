@@ -66,20 +66,9 @@ class ExportCall final : public GrpcppServer::Call {
       new ExportCall(shared, queue, repost);
     });
     const auto started = telemetry::Clock::now();
-    if (shared_->include_metadata) {
-      auto metadata = std::make_shared<pdata::ClientMetadata>();
-      for (const auto& [key, value] : context_.client_metadata()) {
-        metadata->Add(std::string_view(key.data(), key.size()),
-                      std::string_view(value.data(), value.size()));
-      }
-      chunk_->set_metadata(std::move(metadata));
-    }
-    pdata::Batch<Request> batch(std::move(chunk_));
-    const int64_t items = static_cast<int64_t>(batch.item_count());
-    absl::Status s = shared_->next->Consume(std::move(batch));
-    if (shared_->telemetry) {
-      shared_->telemetry->Record(telemetry::SignalOf<Request>(), items, s, started);
-    }
+    absl::Status s = Deliver(shared_->next, std::move(chunk_),
+                             shared_->include_metadata ? &context_.client_metadata() : nullptr,
+                             shared_->telemetry, started);
     finishing_ = true;
     responder_.Finish(response_, ToGrpcStatus(s), this);
   }
